@@ -1,0 +1,131 @@
+"""The three ways to write a handler, turned into one at registration.
+
+Every handler ends up as the explicit form, ``async def h(c: Context, w: Writer) -> None``.
+The two shorter forms are sugar over it, recognised once when the route is added (never per
+request):
+
+- **returns**: ``async def home(): return "<h1>Hi</h1>"``. HTML (a ``str`` or anything with
+  ``__html__``) answers 200 ``text/html``; ``None`` answers 204. It may take ``(c)`` or nothing.
+- **yields**: ``async def ticks(c): yield "<p id=t>1</p>"``. Each item becomes an SSE event
+  (see `stario.datastar.to_event`). When the browser goes away the generator is closed, so its
+  ``finally`` runs. It may take ``(c, w)``, ``(c)`` or nothing.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from stario.datastar import Event, to_event
+
+__all__ = ["Handler", "Middleware", "adapt", "answer"]
+
+Handler = Callable[[Any, Any], Awaitable[None]]
+"""The explicit handler form: ``async (c: Context, w: Writer) -> None``."""
+
+Middleware = Callable[[Handler], Handler]
+"""Middleware takes the next handler and returns a handler that wraps it."""
+
+
+def adapt(fn: Callable[..., Any], where: str = "") -> Handler:
+    """Return the explicit ``(c, w)`` form of any supported handler, or raise `TypeError` saying why."""
+    label = getattr(fn, "__qualname__", repr(fn)) + (f" (for {where})" if where else "")
+    call = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)
+    if inspect.isasyncgenfunction(call):
+        arity = _arity(fn, label)
+        return _streaming(fn, arity)
+    if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(fn):
+        arity = _arity(fn, label)
+        if arity == 2:
+            return _explicit(fn)
+        return _returning(fn, arity)
+    raise TypeError(
+        f"handler {label} must be defined with 'async def' (a coroutine that returns, or an async "
+        "generator that yields); got a plain function"
+    )
+
+
+def _arity(fn: Callable[..., Any], label: str) -> int:
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    count = 0
+    for parameter in parameters:
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            return 2
+        if parameter.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            count += 1
+        elif parameter.default is inspect.Parameter.empty and parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            raise TypeError(f"handler {label} has a required keyword-only parameter {parameter.name!r}")
+    if count > 2:
+        raise TypeError(f"handler {label} takes {count} parameters; a handler takes (c, w), (c) or ()")
+    return count
+
+
+def answer(w: Any, result: Any) -> None:
+    """Turn what a handler returned into the response, unless it already wrote one."""
+    if w.written:
+        if result is not None:
+            raise TypeError("the handler wrote a response with w and also returned a value; do one or the other")
+        return
+    if result is None:
+        w.empty()
+    elif isinstance(result, str) or hasattr(result, "__html__"):
+        w.html(result)
+    else:
+        raise TypeError(
+            f"a handler returned {type(result).__name__}; return HTML (a str or something with __html__) "
+            "or None, or write the response with w.json(...), w.text(...)"
+        )
+
+
+def _explicit(fn: Callable[..., Any]) -> Handler:
+    async def explicit(c: Any, w: Any) -> None:
+        result = await fn(c, w)
+        if result is not None or not w.written:
+            answer(w, result)
+
+    explicit.__wrapped__ = fn  # type: ignore[attr-defined]
+    return explicit
+
+
+def _returning(fn: Callable[..., Any], arity: int) -> Handler:
+    if arity == 0:
+
+        async def returning(c: Any, w: Any) -> None:
+            answer(w, await fn())
+
+    else:
+
+        async def returning(c: Any, w: Any) -> None:
+            answer(w, await fn(c))
+
+    returning.__wrapped__ = fn  # type: ignore[attr-defined]
+    return returning
+
+
+def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
+    async def streaming(c: Any, w: Any) -> None:
+        generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
+        try:
+            if c.method == "HEAD":
+                # HEAD asks for the headers only: do not run the stream.
+                await w.sse().open()
+                return
+            stream = w.sse()
+            await stream.open()
+            async for item in generator:
+                if isinstance(item, Event):
+                    await stream.send(item)
+                else:
+                    text = to_event(item)
+                    if text is not None:
+                        await stream.send(text)
+        finally:
+            # Runs the generator's `finally` when the client left (cancellation) or on error.
+            await generator.aclose()  # type: ignore[attr-defined]
+
+    streaming.__wrapped__ = fn  # type: ignore[attr-defined]
+    return streaming

@@ -1,0 +1,227 @@
+"""A stream of Server-Sent Events carrying Datastar events: `SSEStream`, from ``w.sse()``.
+
+::
+
+    async def clock(c: Context, w: Writer) -> None:
+        async with w.sse() as sse:
+            while True:
+                await sse.patch_elements(f'<p id="now">{time.strftime("%X")}</p>')
+                await asyncio.sleep(1)
+
+What it does for you, and why:
+
+- The status line and the SSE headers (``Content-Type: text/event-stream``,
+  ``Cache-Control: no-cache``, ``X-Accel-Buffering: no``) go out first, then each event is
+  flushed as one chunk the moment it is written.
+- While the stream is open, a watcher listens for the client going away. When it does, the
+  handler is cancelled: its ``finally`` blocks run, and nothing is left running. That is how a
+  ``while True`` loop ends when the tab closes.
+- After ``heartbeat`` seconds without an event the watcher writes ``: ping``, a comment the
+  browser ignores, so proxies do not time the idle connection out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from stario import datastar
+from stario.datastar import Event
+
+if TYPE_CHECKING:
+    from stario.writer import Writer
+
+__all__ = ["SSEStream", "SSE_HEADERS"]
+
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+"""The headers of every SSE response (as datastar-py sends them)."""
+
+_PING = b": ping\n\n"
+
+
+class SSEStream:
+    """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
+
+    __slots__ = ("writer", "heartbeat", "started", "closed", "events_sent", "_watcher", "_handler_task", "_last_write")
+
+    def __init__(self, writer: Writer, *, heartbeat: float | None = 15.0) -> None:
+        self.writer = writer
+        self.heartbeat = heartbeat
+        self.started = False
+        self.closed = False
+        self.events_sent = 0
+        self._watcher: asyncio.Task[None] | None = None
+        self._handler_task: asyncio.Task[Any] | None = None
+        self._last_write = 0.0
+
+    # -- opening and closing ------------------------------------------------------------------
+
+    async def open(self) -> SSEStream:
+        """Send the status line and headers now, and start watching for the client leaving."""
+        if not self.started:
+            await self._start(watch=True)
+        return self
+
+    async def _start(self, *, watch: bool) -> None:
+        writer = self.writer
+        context = writer.context
+        # Read the request body first: once the stream is open, the watcher owns `receive`.
+        await context.body()
+        headers = list(SSE_HEADERS)
+        headers.extend(writer.raw_headers(b"", None))
+        writer.status_code = writer.status_code or 200
+        await writer.send({"type": "http.response.start", "status": writer.status_code, "headers": headers})
+        self.started = True
+        self._last_write = time.monotonic()
+        if watch and context.method != "HEAD":
+            self._handler_task = asyncio.current_task()
+            self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {context.path}")
+
+    async def close(self) -> None:
+        """End the stream (the response's last, empty chunk) and stop the watcher."""
+        if self.closed:
+            return
+        self.closed = True
+        watcher = self._watcher
+        if watcher is not None and not watcher.done():
+            watcher.cancel()
+            try:
+                await watcher
+            except asyncio.CancelledError:
+                pass
+        if not self.started:
+            await self._start(watch=False)
+        await self.writer.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def __aenter__(self) -> SSEStream:
+        return await self.open()
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        # The app closes the stream after the handler; closing here too ends it at the block's end.
+        if exc_type is None:
+            await self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    async def send(self, event: Event | str) -> None:
+        """Send one event: an `Event` object or already formatted event text."""
+        if self.closed:
+            raise RuntimeError("this SSE stream is closed")
+        if not self.started:
+            await self.open()
+        text = event.encode() if isinstance(event, Event) else event
+        data = text.encode("utf-8")
+        self._last_write = time.monotonic()
+        self.events_sent += 1
+        self.writer.bytes_sent += len(data)
+        span = self.writer.context.span
+        if isinstance(event, Event):
+            span.event("sse", type=event.type, bytes=len(data), **_describe(event))
+        else:
+            span.event("sse", type=text[7 : text.find("\n")] if text.startswith("event: ") else "", bytes=len(data))
+        if self.writer.context.method == "HEAD":
+            return
+        await self.writer.send({"type": "http.response.body", "body": data, "more_body": True})
+
+    async def patch_elements(
+        self,
+        elements: Any = None,
+        *,
+        selector: str | None = None,
+        mode: str | None = None,
+        namespace: str | None = None,
+        use_view_transition: bool | None = None,
+        view_transition_selector: str | None = None,
+        event_id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        """Send ``datastar-patch-elements``: morph by id, or ``mode`` at ``selector``."""
+        await self.send(
+            datastar.PatchElements(
+                elements, selector, mode, namespace, use_view_transition, view_transition_selector, event_id, retry
+            )
+        )
+
+    async def remove_elements(self, selector: str, *, event_id: str | None = None, retry: int | None = None) -> None:
+        """Remove every element matching ``selector``."""
+        await self.send(datastar.RemoveElements(selector, event_id, retry))
+
+    async def patch_signals(
+        self,
+        signals: dict[str, Any] | str,
+        *,
+        only_if_missing: bool | None = None,
+        event_id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        """Send ``datastar-patch-signals`` (a JSON merge patch; ``None`` deletes a signal)."""
+        await self.send(datastar.PatchSignals(signals, only_if_missing, event_id, retry))
+
+    async def execute_script(
+        self,
+        script: str,
+        *,
+        auto_remove: bool = True,
+        attributes: dict[str, str] | list[str] | None = None,
+        event_id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        """Run a script in the browser."""
+        await self.send(datastar.ExecuteScript(script, auto_remove, attributes, event_id, retry))
+
+    async def redirect(self, location: str) -> None:
+        """Send the browser to another URL."""
+        await self.send(datastar.Redirect(location))
+
+    async def comment(self, text: str = "ping") -> None:
+        """Send an SSE comment line, which the browser ignores (a keep-alive)."""
+        if not self.started:
+            await self.open()
+        lines = "".join(f": {line}\n" for line in (text.splitlines() or [""]))
+        self._last_write = time.monotonic()
+        await self.writer.send({"type": "http.response.body", "body": (lines + "\n").encode(), "more_body": True})
+
+    # -- the watcher ----------------------------------------------------------------------------
+
+    async def _watch(self) -> None:
+        context = self.writer.context
+        receive = context.receive
+        heartbeat = self.heartbeat
+        while True:
+            try:
+                if heartbeat:
+                    wait = max(0.0, self._last_write + heartbeat - time.monotonic())
+                    async with asyncio.timeout(wait):
+                        message = await receive()
+                else:
+                    message = await receive()
+            except TimeoutError:
+                if time.monotonic() - self._last_write >= heartbeat and not self.closed:
+                    self._last_write = time.monotonic()
+                    await self.writer.send({"type": "http.response.body", "body": _PING, "more_body": True})
+                continue
+            if message["type"] == "http.disconnect":
+                context._disconnected = True
+                context.span.event("client.disconnected", events_sent=self.events_sent)
+                task = self._handler_task
+                if task is not None and not self.closed and not task.done():
+                    task.cancel()
+                return
+
+
+def _describe(event: Event) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    selector = getattr(event, "selector", None)
+    if selector:
+        details["selector"] = selector
+    mode = getattr(event, "mode", None)
+    if mode:
+        details["mode"] = mode
+    if isinstance(event, datastar.RemoveElements):
+        details["mode"] = "remove"
+    return details

@@ -1,0 +1,156 @@
+"""Spans: a record of one piece of work (a request, a start-up, a step inside a handler).
+
+Every request gets a span; a handler adds to it::
+
+    c.span.attr("user.id", user_id)
+    c.span.event("cache.miss", key=key)
+    with c.span.step("db.query"):
+        rows = await db.fetch(...)
+
+A span knows its trace, its parent, when it started and ended (monotonic nanoseconds, plus the
+wall-clock start), its attributes, its events, its status and its error. When a span ends it is
+handed to the app's tracer, which shows or stores it; the default tracer does nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import traceback
+from typing import Any, Protocol
+
+__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer"]
+
+_bits = random.getrandbits
+
+
+class Tracer(Protocol):
+    """Receives spans as they start and end. Must never block the caller."""
+
+    def on_start(self, span: Span) -> None:
+        """Called when a span starts."""
+
+    def on_end(self, span: Span) -> None:
+        """Called when a span ends."""
+
+
+class NoopTracer:
+    """A tracer that drops every span (the default)."""
+
+    __slots__ = ()
+
+    def on_start(self, span: Span) -> None:
+        """Drop the start."""
+
+    def on_end(self, span: Span) -> None:
+        """Drop the end."""
+
+
+class SpanEvent:
+    """Something that happened at one moment inside a span."""
+
+    __slots__ = ("name", "time_ns", "attributes")
+
+    def __init__(self, name: str, time_ns: int, attributes: dict[str, Any]) -> None:
+        self.name = name
+        self.time_ns = time_ns
+        self.attributes = attributes
+
+    def __repr__(self) -> str:
+        return f"SpanEvent({self.name!r}, {self.attributes!r})"
+
+
+class Span:
+    """One unit of work, with a name, a parent, timing, attributes, events, status and error."""
+
+    __slots__ = (
+        "name",
+        "tracer",
+        "trace_id",
+        "span_id",
+        "parent_id",
+        "start_ns",
+        "wall_start_ns",
+        "end_ns",
+        "attributes",
+        "events",
+        "status",
+        "error",
+    )
+
+    def __init__(self, name: str, tracer: Tracer, parent: Span | None = None) -> None:
+        self.name = name
+        self.tracer = tracer
+        self.span_id = _bits(64)
+        if parent is None:
+            self.trace_id = _bits(128)
+            self.parent_id = None
+        else:
+            self.trace_id = parent.trace_id
+            self.parent_id = parent.span_id
+        self.start_ns = time.monotonic_ns()
+        self.wall_start_ns = time.time_ns()
+        self.end_ns: int | None = None
+        self.attributes: dict[str, Any] = {}
+        self.events: list[SpanEvent] = []
+        self.status = "unset"
+        self.error: str | None = None
+        tracer.on_start(self)
+
+    # -- adding to a span ---------------------------------------------------------------------
+
+    def attr(self, key: str, value: Any) -> Span:
+        """Set an attribute (``span.attr("user.id", 3)``); returns the span."""
+        self.attributes[key] = value
+        return self
+
+    def event(self, name: str, **attributes: Any) -> SpanEvent:
+        """Record that something happened now (``span.event("cache.miss", key=k)``)."""
+        event = SpanEvent(name, time.monotonic_ns(), attributes)
+        self.events.append(event)
+        return event
+
+    def step(self, name: str, **attributes: Any) -> Span:
+        """Start a child span; use it with ``with`` or ``async with`` so it ends by itself."""
+        child = Span(name, self.tracer, self)
+        if attributes:
+            child.attributes.update(attributes)
+        return child
+
+    def fail(self, exc: BaseException) -> None:
+        """Mark the span failed with the exception and its traceback."""
+        self.status = "error"
+        self.error = "".join(traceback.format_exception(exc))
+
+    def end(self) -> None:
+        """End the span (once) and hand it to the tracer."""
+        if self.end_ns is not None:
+            return
+        self.end_ns = time.monotonic_ns()
+        if self.status == "unset":
+            self.status = "ok"
+        self.tracer.on_end(self)
+
+    @property
+    def duration_ns(self) -> int | None:
+        """How long the span took, once it has ended."""
+        return None if self.end_ns is None else self.end_ns - self.start_ns
+
+    # -- ``with span.step(...)`` ---------------------------------------------------------------
+
+    def __enter__(self) -> Span:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc is not None:
+            self.fail(exc)
+        self.end()
+
+    async def __aenter__(self) -> Span:
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+    def __repr__(self) -> str:
+        return f"<Span {self.name!r} status={self.status} attributes={self.attributes!r}>"

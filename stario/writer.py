@@ -1,0 +1,232 @@
+"""The response as a handler writes it: `Writer`.
+
+``w.html(...)``, ``w.text(...)``, ``w.json(...)``, ``w.redirect(...)`` and ``w.empty()`` each set
+the one response to send; ``w.status(...)``, ``w.header(...)`` and ``w.cookie(...)`` shape it.
+They do not await: the app sends the response when the handler returns, so middleware can still
+look at it. ``w.sse()`` is the exception: it opens a stream of Server-Sent Events that goes out
+as it is written (see `stario.sse`).
+"""
+
+from __future__ import annotations
+
+import json as _json
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any, Literal
+
+from stario.urls import check_redirect_target
+
+if TYPE_CHECKING:
+    from stario.context import Context
+    from stario.sse import SSEStream
+
+__all__ = ["Writer"]
+
+_TEXT_HTML = b"text/html; charset=utf-8"
+_TEXT_PLAIN = b"text/plain; charset=utf-8"
+_JSON = b"application/json"
+
+# Writer states
+_EMPTY, _SET, _STREAMING, _DONE = 0, 1, 2, 3
+
+
+class Writer:
+    """Builds and sends the response to one request (see the module docstring)."""
+
+    __slots__ = ("send", "context", "status_code", "headers", "_body", "_content_type", "_state", "_stream", "bytes_sent")
+
+    def __init__(self, send: Any, context: Context) -> None:
+        self.send = send
+        self.context = context
+        self.status_code: int | None = None
+        #: Extra response headers, as (name, value) pairs.
+        self.headers: list[tuple[str, str]] = []
+        self._body = b""
+        self._content_type = b""
+        self._state = _EMPTY
+        self._stream: SSEStream | None = None
+        self.bytes_sent = 0
+
+    # -- shaping the response ---------------------------------------------------------------------
+
+    def status(self, code: int) -> Writer:
+        """Set the status code of the response to come; returns the writer."""
+        if not isinstance(code, int) or not 100 <= code <= 599:
+            raise ValueError(f"an HTTP status is an integer from 100 to 599, got {code!r}")
+        self.status_code = code
+        return self
+
+    def header(self, name: str, value: str) -> Writer:
+        """Add a response header; returns the writer. CR or LF in either part is refused."""
+        for part in (name, value):
+            if "\r" in part or "\n" in part:
+                raise ValueError(f"a header must not contain CR or LF: {name!r}: {value!r}")
+        if not name or any(ch in name for ch in " :\t()<>@,;\\\"/[]?={}"):
+            raise ValueError(f"not a valid header name: {name!r}")
+        self.headers.append((name, value))
+        return self
+
+    def cookie(
+        self,
+        name: str,
+        value: str,
+        *,
+        max_age: int | None = None,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = True,
+        samesite: Literal["lax", "strict", "none"] = "lax",
+    ) -> Writer:
+        """Set a cookie. Defaults are the safe ones: HttpOnly, SameSite=Lax, Path=/."""
+        if samesite.lower() not in ("lax", "strict", "none"):
+            raise ValueError(f"samesite must be 'lax', 'strict' or 'none', got {samesite!r}")
+        if samesite.lower() == "none" and not secure:
+            raise ValueError("browsers refuse SameSite=None cookies unless they are also Secure")
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar[name] = value
+        except Exception as exc:
+            raise ValueError(f"not a valid cookie name: {name!r} ({exc})") from None
+        morsel = jar[name]
+        morsel["path"] = path
+        if max_age is not None:
+            morsel["max-age"] = str(int(max_age))
+        if domain:
+            morsel["domain"] = domain
+        if secure:
+            morsel["secure"] = True
+        if httponly:
+            morsel["httponly"] = True
+        morsel["samesite"] = samesite.capitalize()
+        return self.header("Set-Cookie", morsel.OutputString())
+
+    def delete_cookie(self, name: str, *, path: str = "/", domain: str | None = None) -> Writer:
+        """Tell the browser to forget a cookie."""
+        return self.cookie(name, "", max_age=0, path=path, domain=domain)
+
+    # -- the one response ---------------------------------------------------------------------
+
+    def _set(self, body: bytes, content_type: bytes, status: int | None) -> None:
+        if self._state != _EMPTY:
+            raise RuntimeError(
+                "this response was already written; a handler writes one response "
+                "(use w.sse() to send several updates)"
+            )
+        if status is not None:
+            self.status(status)
+        self._body = body
+        self._content_type = content_type
+        self._state = _SET
+
+    def html(self, content: Any, status: int | None = None) -> None:
+        """Answer with HTML: a ``str`` (sent as it is) or anything with ``__html__``."""
+        if hasattr(content, "__html__"):
+            content = content.__html__()
+        if not isinstance(content, str):
+            raise TypeError(f"w.html() takes a str or something with __html__, got {type(content).__name__}")
+        self._set(content.encode(), _TEXT_HTML, status)
+
+    def text(self, content: str, status: int | None = None) -> None:
+        """Answer with plain text."""
+        self._set(str(content).encode(), _TEXT_PLAIN, status)
+
+    def json(self, data: Any, status: int | None = None) -> None:
+        """Answer with ``data`` as JSON."""
+        self._set(_json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), _JSON, status)
+
+    def raw(self, content: bytes, content_type: str, status: int | None = None) -> None:
+        """Answer with bytes of the given content type (an image, a download...)."""
+        self._set(bytes(content), content_type.encode("latin-1"), status)
+
+    def redirect(self, location: str, status: int = 303) -> None:
+        """Send the browser to ``location`` (303 See Other by default: the next request is a GET).
+
+        ``location`` must be a path or an http(s) URL; other schemes, ``//host`` and CR/LF are
+        refused with `ValueError`.
+        """
+        if status not in (301, 302, 303, 307, 308):
+            raise ValueError(f"a redirect status is 301, 302, 303, 307 or 308, got {status}")
+        check_redirect_target(location)
+        self._set(b"", b"", status)
+        self.headers.append(("Location", location))
+
+    def empty(self, status: int = 204) -> None:
+        """Answer with no body (204 No Content by default)."""
+        self._set(b"", b"", status)
+
+    def sse(self, *, heartbeat: float | None = 15.0) -> SSEStream:
+        """Open a stream of Server-Sent Events (Datastar events) for this response.
+
+        The status line and headers go out on the first write (or at once with ``async with``);
+        a ``: ping`` comment goes out after ``heartbeat`` seconds without events.
+        """
+        from stario.sse import SSEStream
+
+        if self._state != _EMPTY:
+            raise RuntimeError("this response was already written; open the SSE stream before writing anything else")
+        self._state = _STREAMING
+        self._stream = SSEStream(self, heartbeat=heartbeat)
+        return self._stream
+
+    # -- state, read by the app and by middleware ------------------------------------------------
+
+    @property
+    def written(self) -> bool:
+        """True once a response has been set or a stream opened."""
+        return self._state != _EMPTY
+
+    @property
+    def streaming(self) -> bool:
+        """True when the response is an SSE stream."""
+        return self._stream is not None
+
+    @property
+    def body(self) -> bytes:
+        """The body set so far (empty for a stream)."""
+        return self._body
+
+    def reset(self) -> None:
+        """Forget what was set (not possible once a stream has started sending)."""
+        if self._state >= _STREAMING and self._stream is not None and self._stream.started:
+            raise RuntimeError("the stream has started; its response can no longer be replaced")
+        self.status_code = None
+        self.headers.clear()
+        self._body = b""
+        self._content_type = b""
+        self._state = _EMPTY
+        self._stream = None
+
+    def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]:
+        """The response headers as ASGI wants them."""
+        headers = []
+        if content_type:
+            headers.append((b"content-type", content_type))
+        if content_length is not None:
+            headers.append((b"content-length", str(content_length).encode()))
+        for name, value in self.headers:
+            headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+        return headers
+
+    async def finish(self) -> None:
+        """Send the response that was set (204 if none was); called by the app."""
+        if self._state == _DONE:
+            return
+        if self._state == _STREAMING:
+            if self._stream is not None:
+                await self._stream.close()
+            self._state = _DONE
+            return
+        status = self.status_code or (200 if self._state == _SET else 204)
+        body = self._body
+        if status in (204, 304):
+            headers = self.raw_headers(b"", None)
+            body = b""
+        else:
+            headers = self.raw_headers(self._content_type, len(body))
+        self._state = _DONE
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        if self.context.method == "HEAD":
+            body = b""
+        await self.send({"type": "http.response.body", "body": body})
+        self.status_code = status
+        self.bytes_sent = len(body)
