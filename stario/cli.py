@@ -1,0 +1,85 @@
+"""The ``stario`` command line (also ``python -m stario``).
+
+``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
+``--reload`` it restarts when a Python file changes (for development).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "load_app"]
+
+
+def load_app(target: str):
+    """Import ``module:attribute`` and return the attribute, with clear errors for a bad target."""
+    module_name, colon, attribute = target.partition(":")
+    if not colon or not module_name or not attribute:
+        raise SystemExit(f"stario: expected MODULE:APP, such as main:app, got {target!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            raise SystemExit(f"stario: cannot find module {module_name!r} (run from the folder that holds it)") from None
+        raise
+    try:
+        app = module
+        for part in attribute.split("."):
+            app = getattr(app, part)
+    except AttributeError:
+        raise SystemExit(f"stario: module {module_name!r} has no attribute {attribute!r}") from None
+    return app
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    load_app(args.app)  # fail here, with a clear message, rather than inside uvicorn
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"stario: serving on {args.host}: reachable from other machines", file=sys.stderr)
+    uvicorn.run(
+        args.app,
+        host=args.host,
+        port=args.port,
+        reload=args.reload,
+        log_level=args.log_level,
+        # Open SSE streams would otherwise hold a shutdown (Ctrl+C) forever.
+        timeout_graceful_shutdown=args.graceful_timeout,
+        app_dir=os.getcwd(),
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``stario``."""
+    parser = argparse.ArgumentParser(prog="stario", description="Stario: a hypermedia-first Python web framework.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve an app with uvicorn", description="Serve MODULE:APP with uvicorn.")
+    serve.add_argument("app", metavar="MODULE:APP", help="where the app is, such as main:app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--reload", action="store_true", help="restart when Python files change (development)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--graceful-timeout", type=float, default=2.0, help="seconds to let open requests finish on shutdown")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,589 @@
+"""Testing a Stario app in process: `TestClient`.
+
+::
+
+    from stario.testing import TestClient
+
+    def test_home():
+        with TestClient(app) as client:          # runs bootstrap, and teardown at the end
+            response = client.get("/")
+            assert response.status == 200
+            assert "Hello" in response.text
+
+            with client.stream("GET", "/online-counter") as events:
+                first = next(events)
+                assert first.type == "datastar-patch-elements"
+                assert 'id="online-counter"' in first.elements
+
+The client speaks ASGI to the app directly (no sockets), on an event loop of its own in a
+background thread, so tests stay plain synchronous functions. It keeps cookies between
+requests, follows redirects within the app, and parses Datastar streams into `DatastarEvent`
+objects, so tests assert on meaning (type, selector, mode, elements, signals) rather than bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as _json
+import queue
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
+
+from stario.datastructures import Headers
+
+__all__ = ["TestClient", "Response", "DatastarEvent", "EventStream", "parse_events"]
+
+_CHUNK = 64 * 1024
+
+
+class Response:
+    """A response as the test client received it."""
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, url: str) -> None:
+        self.status = status
+        self.status_code = status
+        self.headers = Headers(headers)
+        self.body = body
+        self.url = url
+        self.history: list[Response] = []
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return _json.loads(self.body)
+
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` header (empty when absent)."""
+        return self.headers.get("content-type", "")
+
+    @property
+    def events(self) -> list[DatastarEvent]:
+        """The Datastar events of an SSE body."""
+        return parse_events(self.text)
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status} {self.url}>"
+
+
+class DatastarEvent:
+    """One Server-Sent Event, with its Datastar data lines decoded.
+
+    ``data`` maps each data key to its value (repeated keys joined with ``\\n``, as the browser
+    joins them). The properties read the common keys with Datastar's defaults.
+    """
+
+    def __init__(self, type: str, data: dict[str, str], id: str | None = None, retry: int | None = None, raw: str = ""):
+        self.type = type
+        self.data = data
+        self.id = id
+        self.retry = retry
+        self.raw = raw
+
+    @property
+    def selector(self) -> str | None:
+        """The ``selector`` line, if any."""
+        return self.data.get("selector")
+
+    @property
+    def mode(self) -> str:
+        """The patch mode (``outer`` when the event leaves it out)."""
+        return self.data.get("mode", "outer")
+
+    @property
+    def namespace(self) -> str:
+        """The namespace (``html`` when left out)."""
+        return self.data.get("namespace", "html")
+
+    @property
+    def use_view_transition(self) -> bool:
+        """Whether the patch asks for a view transition."""
+        return self.data.get("useViewTransition", "").strip() == "true"
+
+    @property
+    def elements(self) -> str:
+        """The HTML of a patch-elements event (lines rejoined with ``\\n``)."""
+        return self.data.get("elements", "")
+
+    @property
+    def signals(self) -> Any:
+        """The parsed JSON of a patch-signals event (``None`` for other events)."""
+        raw = self.data.get("signals")
+        return None if raw is None else _json.loads(raw)
+
+    @property
+    def only_if_missing(self) -> bool:
+        """Whether a patch-signals event sets only missing signals."""
+        return self.data.get("onlyIfMissing", "").strip() == "true"
+
+    def __repr__(self) -> str:
+        return f"DatastarEvent({self.type!r}, {self.data!r})"
+
+
+class _EventParser:
+    """Incremental SSE parser following the rules a Datastar client applies (DATASTAR.md 1.6)."""
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._type: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._data: list[str] = []
+        self._raw: list[str] = []
+
+    def feed(self, text: str) -> list[DatastarEvent]:
+        self._buffer += text
+        events: list[DatastarEvent] = []
+        while True:
+            index = _line_end(self._buffer)
+            if index is None:
+                return events
+            end, width = index
+            line = self._buffer[:end]
+            self._buffer = self._buffer[end + width :]
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+
+    def _line(self, line: str) -> DatastarEvent | None:
+        if line == "":
+            return self._dispatch()
+        self._raw.append(line)
+        if line.startswith(":"):
+            return None
+        field, colon, value = line.partition(":")
+        if not colon:
+            return None
+        if value.startswith(" "):
+            value = value[1:]
+        if field == "event":
+            self._type = value
+        elif field == "data":
+            self._data.append(value)
+        elif field == "id":
+            self._id = value
+        elif field == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+    def _dispatch(self) -> DatastarEvent | None:
+        kind, lines, raw = self._type, self._data, self._raw
+        event_id, retry = self._id, self._retry
+        self._type, self._data, self._raw, self._retry = None, [], [], None
+        if not kind or not kind.startswith("datastar"):
+            return None
+        data: dict[str, str] = {}
+        for line in "\n".join(lines).split("\n") if lines else []:
+            key, _, value = line.partition(" ")
+            data[key] = data[key] + "\n" + value if key in data else value
+        return DatastarEvent(kind, data, event_id, retry, "\n".join(raw))
+
+
+def _line_end(buffer: str) -> tuple[int, int] | None:
+    for index, char in enumerate(buffer):
+        if char == "\n":
+            return index, 1
+        if char == "\r":
+            if index + 1 == len(buffer):
+                return None  # might be the first half of \r\n
+            return index, 2 if buffer[index + 1] == "\n" else 1
+    return None
+
+
+def parse_events(text: str) -> list[DatastarEvent]:
+    """Parse a whole SSE body into Datastar events (other events and comments are dropped)."""
+    return _EventParser().feed(text if text.endswith("\n\n") else text + "\n\n")
+
+
+class EventStream:
+    """An open SSE response in a test: iterate it for events; leaving the ``with`` disconnects."""
+
+    def __init__(self, client: TestClient, future: Future, chunks: queue.Queue, started: Future, disconnect) -> None:
+        self._client = client
+        self._future = future
+        self._chunks = chunks
+        self._disconnect = disconnect
+        self._parser = _EventParser()
+        self._pending: list[DatastarEvent] = []
+        self._ended = False
+        start = started.result(timeout=client.timeout)
+        self.status: int = start["status"]
+        self.headers = Headers(start.get("headers", []))
+        self.body = b""
+
+    def next(self, timeout: float | None = None) -> DatastarEvent:
+        """The next event; `TimeoutError` if none comes in time, `StopIteration` at the end."""
+        wait = self._client.timeout if timeout is None else timeout
+        while not self._pending:
+            if self._ended:
+                raise StopIteration
+            try:
+                chunk = self._chunks.get(timeout=wait)
+            except queue.Empty:
+                raise TimeoutError(f"no event arrived within {wait} s") from None
+            if chunk is None:
+                self._ended = True
+                continue
+            self.body += chunk
+            self._pending.extend(self._parser.feed(chunk.decode("utf-8")))
+        return self._pending.pop(0)
+
+    def __iter__(self) -> Iterator[DatastarEvent]:
+        return self
+
+    def __next__(self) -> DatastarEvent:
+        return self.next()
+
+    def close(self) -> None:
+        """Disconnect, as a browser closing the tab does, and wait until the app has finished."""
+        self._client._loop.call_soon_threadsafe(self._disconnect)
+        try:
+            self._future.result(timeout=self._client.timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"the handler was still running {self._client.timeout} s after the client disconnected"
+            ) from None
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class TestClient:
+    """Call an ASGI app in process (lifespan included). Use it as a context manager.
+
+    ``timeout`` bounds how long any call waits for the app, so a hung handler fails the test
+    instead of hanging it.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        app: Any,
+        base_url: str = "http://testserver",
+        *,
+        follow_redirects: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        self.app = app
+        self.base_url = base_url.rstrip("/")
+        self.follow_redirects = follow_redirects
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+        self._loop = asyncio.new_event_loop()
+        self._thread: threading.Thread | None = None
+        self._lifespan: Future | None = None
+        self._lifespan_queue: asyncio.Queue | None = None
+        self._lifespan_replies: queue.Queue = queue.Queue()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def __enter__(self) -> TestClient:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the event loop and run the app's start-up (bootstrap). Done on first use too."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._loop.run_forever, name="stario-testclient", daemon=True)
+        self._thread.start()
+        self._lifespan_queue = self._run(self._make_queue())
+        self._lifespan = asyncio.run_coroutine_threadsafe(self._run_lifespan(), self._loop)
+        self._lifespan_message({"type": "lifespan.startup"}, "startup")
+
+    def close(self) -> None:
+        """Run the app's shutdown (teardown) and stop the event loop."""
+        if self._thread is None:
+            return
+        try:
+            if self._lifespan is not None and not self._lifespan.done():
+                self._lifespan_message({"type": "lifespan.shutdown"}, "shutdown")
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=self.timeout)
+            self._thread = None
+            self._loop.close()
+
+    async def _make_queue(self) -> asyncio.Queue:
+        return asyncio.Queue()
+
+    async def _run_lifespan(self) -> None:
+        async def receive() -> dict[str, Any]:
+            return await self._lifespan_queue.get()  # type: ignore[union-attr]
+
+        async def send(message: dict[str, Any]) -> None:
+            self._lifespan_replies.put(message)
+
+        try:
+            await self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+        except Exception as exc:  # an app without lifespan support
+            self._lifespan_replies.put({"type": "error", "exc": exc})
+
+    def _lifespan_message(self, message: dict[str, Any], phase: str) -> None:
+        self._loop.call_soon_threadsafe(self._lifespan_queue.put_nowait, message)  # type: ignore[union-attr]
+        reply = self._lifespan_replies.get(timeout=self.timeout)
+        if reply["type"].endswith(".failed"):
+            raise RuntimeError(f"the app's {phase} failed: {reply.get('message', '')}")
+        if reply["type"] == "error":
+            self._lifespan = None  # the app does not speak lifespan; serve requests anyway
+
+    def _run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=self.timeout)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        cookies: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, tuple[str, bytes, str] | tuple[str, bytes]] | None = None,
+        content: bytes | str | None = None,
+        signals: Mapping[str, Any] | None = None,
+        follow_redirects: bool | None = None,
+    ) -> Response:
+        """Send one request and return the whole `Response`."""
+        self.start()
+        method = method.upper()
+        scope, body = self._build(method, path, params, headers, cookies, json, data, files, content, signals)
+        response = self._run(self._exchange(scope, body))
+        follow = self.follow_redirects if follow_redirects is None else follow_redirects
+        history: list[Response] = []
+        while follow and response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
+            location = urljoin(response.url, response.headers["location"])
+            if not location.startswith(self.base_url + "/"):
+                break  # another site: stop here, the test can look at the Location
+            history.append(response)
+            if len(history) > 20:
+                raise AssertionError("more than 20 redirects: a redirect loop?")
+            keep = response.status in (307, 308)
+            next_method = method if keep else "GET"
+            scope, body = self._build(
+                next_method, location[len(self.base_url) :], None, headers, None,
+                json if keep else None, data if keep else None, files if keep else None,
+                content if keep else None, signals if keep else None,
+            )
+            response = self._run(self._exchange(scope, body))
+        response.history = history
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> Response:
+        """A GET request."""
+        return self.request("GET", path, **kwargs)
+
+    def head(self, path: str, **kwargs: Any) -> Response:
+        """A HEAD request."""
+        return self.request("HEAD", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Response:
+        """A POST request."""
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Response:
+        """A PUT request."""
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Response:
+        """A PATCH request."""
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Response:
+        """A DELETE request."""
+        return self.request("DELETE", path, **kwargs)
+
+    def stream(self, method: str, path: str, **kwargs: Any) -> EventStream:
+        """Open a streaming request; iterate the result for `DatastarEvent` objects.
+
+        Leaving the ``with`` block disconnects, as a closed browser tab does, and waits for the
+        handler to finish, so a test can then check that its ``finally`` ran.
+        """
+        self.start()
+        method = method.upper()
+        scope, body = self._build(
+            method, path, kwargs.pop("params", None), kwargs.pop("headers", None), kwargs.pop("cookies", None),
+            kwargs.pop("json", None), kwargs.pop("data", None), kwargs.pop("files", None),
+            kwargs.pop("content", None), kwargs.pop("signals", None),
+        )
+        if kwargs:
+            raise TypeError(f"unexpected arguments: {', '.join(kwargs)}")
+        chunks: queue.Queue = queue.Queue()
+        started: Future = Future()
+        holder: dict[str, Any] = {}
+
+        def ready(disconnect: asyncio.Event) -> None:
+            holder["disconnect"] = disconnect
+
+        future = asyncio.run_coroutine_threadsafe(self._exchange(scope, body, chunks, started, ready), self._loop)
+        try:
+            stream = EventStream(self, future, chunks, started, lambda: holder["disconnect"].set())
+        except TimeoutError:
+            future.cancel()
+            raise AssertionError(f"{method} {path} sent no response headers within {self.timeout} s") from None
+        except BaseException:
+            if future.done() and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+            raise
+        return stream
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _build(self, method, path, params, headers, cookies, json, data, files, content, signals):
+        url = urlsplit(path)
+        query = url.query
+        extra: list[tuple[str, str]] = []
+        if params:
+            extra.extend((key, str(value)) for key, value in params.items())
+        header_list: list[tuple[str, str]] = [("host", urlsplit(self.base_url).netloc)]
+        body = b""
+        if signals is not None:
+            header_list.append(("datastar-request", "true"))
+            encoded = _json.dumps(signals, separators=(",", ":"))
+            if method in ("GET", "HEAD", "DELETE"):
+                extra.append(("datastar", encoded))
+            else:
+                body = encoded.encode()
+                header_list.append(("content-type", "application/json"))
+        if json is not None:
+            body = _json.dumps(json).encode()
+            header_list.append(("content-type", "application/json"))
+        elif files:
+            boundary = uuid.uuid4().hex
+            body = _multipart(boundary, data or {}, files)
+            header_list.append(("content-type", f"multipart/form-data; boundary={boundary}"))
+        elif data is not None:
+            body = urlencode(list(data.items()), doseq=True).encode()
+            header_list.append(("content-type", "application/x-www-form-urlencoded"))
+        elif content is not None:
+            body = content.encode() if isinstance(content, str) else content
+        if extra:
+            query = (query + "&" if query else "") + urlencode(extra)
+        if body or method in ("POST", "PUT", "PATCH"):
+            header_list.append(("content-length", str(len(body))))
+        jar = dict(self.cookies)
+        if cookies:
+            jar.update(cookies)
+        if jar:
+            header_list.append(("cookie", "; ".join(f"{k}={v}" for k, v in jar.items())))
+        for name, value in (headers or {}).items():
+            # Headers given by the test replace the client's own of the same name.
+            header_list = [(k, v) for k, v in header_list if k != name.lower()]
+            header_list.append((name.lower(), value))
+        raw_path = url.path or "/"
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": unquote(raw_path),
+            "raw_path": raw_path.encode("ascii", "strict") if raw_path.isascii() else raw_path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in header_list],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        return scope, body
+
+    async def _exchange(self, scope, body, chunks=None, started=None, ready=None) -> Response:
+        disconnect = asyncio.Event()
+        if ready is not None:
+            ready(disconnect)
+        pieces = [body[i : i + _CHUNK] for i in range(0, len(body), _CHUNK)] or [b""]
+        start: dict[str, Any] = {}
+        received: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            if pieces:
+                piece = pieces.pop(0)
+                return {"type": "http.request", "body": piece, "more_body": bool(pieces)}
+            await disconnect.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                if started is not None and not started.done():
+                    started.set_result(message)
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                received.append(chunk)
+                if chunks is not None and chunk:
+                    chunks.put(chunk)
+                if not message.get("more_body", False):
+                    disconnect.set()
+
+        try:
+            await self.app(scope, receive, send)
+        except BaseException as exc:
+            if started is not None and not started.done():
+                started.set_exception(exc)
+            raise
+        finally:
+            if chunks is not None:
+                chunks.put(None)
+        if started is not None and not started.done():
+            started.set_exception(AssertionError(f"the app sent no response to {scope['method']} {scope['path']}"))
+        if not start:
+            raise AssertionError(f"the app sent no response to {scope['method']} {scope['path']}")
+        response = Response(start["status"], start.get("headers", []), b"".join(received), self._url(scope))
+        self._keep_cookies(response)
+        return response
+
+    def _url(self, scope: dict[str, Any]) -> str:
+        query = scope["query_string"].decode()
+        return self.base_url + scope["raw_path"].decode() + (f"?{query}" if query else "")
+
+    def _keep_cookies(self, response: Response) -> None:
+        for header in response.headers.getall("set-cookie"):
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or morsel["expires"] and "1970" in morsel["expires"]:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+
+def _multipart(boundary: str, data: Mapping[str, Any], files: Mapping[str, tuple]) -> bytes:
+    lines: list[bytes] = []
+    for name, value in data.items():
+        lines += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{name}"'.encode(),
+            b"",
+            str(value).encode(),
+        ]
+    for name, spec in files.items():
+        filename, content = spec[0], spec[1]
+        content_type = spec[2] if len(spec) > 2 else "application/octet-stream"
+        lines += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{name}"; filename="{filename}"'.encode(),
+            f"Content-Type: {content_type}".encode(),
+            b"",
+            content,
+        ]
+    lines += [f"--{boundary}--".encode(), b""]
+    return b"\r\n".join(lines)
