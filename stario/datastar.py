@@ -103,7 +103,9 @@ def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry: 
 
 
 def _check_single_line(name: str, value: str) -> None:
-    if len(value.splitlines()) > 1 or "\r" in value or "\n" in value:
+    # Any character str.splitlines() breaks on counts, even at the end: the same rule that
+    # splits elements and signals into data lines.
+    if value.splitlines() != [value]:
         raise ValueError(f"{name} must be a single line, got {value!r}")
 
 
@@ -427,7 +429,8 @@ def _js_string(value: str) -> str:
     return f"'{escaped}'"
 
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+# Used with fullmatch: a "$" anchor would also match before a final newline ("abc\n").
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 def to_js(value: Any) -> str:
@@ -449,7 +452,7 @@ def to_js(value: Any) -> str:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"JavaScript object keys must be strings, got {key!r}")
-            name = key if _IDENTIFIER.match(key) else _js_string(key)
+            name = key if _IDENTIFIER.fullmatch(key) else _js_string(key)
             items.append(f"{name}: {to_js(item)}")
         return "{" + ", ".join(items) + "}"
     if isinstance(value, (list, tuple)):
@@ -524,8 +527,23 @@ def _make_action(method: str):
         retry_max_count: int | None = None,
         request_cancellation: str | None = None,
     ) -> str:
-        options = dict(locals())
-        del options["url"]
+        # Spelled out rather than taken from locals(): those would also hold ``method``, the
+        # enclosing function's variable this closure reads.
+        options = {
+            "content_type": content_type,
+            "include_signals": include_signals,
+            "exclude_signals": exclude_signals,
+            "selector": selector,
+            "headers": headers,
+            "open_when_hidden": open_when_hidden,
+            "payload": payload,
+            "retry": retry,
+            "retry_interval": retry_interval,
+            "retry_scaler": retry_scaler,
+            "retry_max_wait": retry_max_wait,
+            "retry_max_count": retry_max_count,
+            "request_cancellation": request_cancellation,
+        }
         return _action(method, url, options)
 
     action.__name__ = method
@@ -658,10 +676,14 @@ def effect(expression: str) -> dict[str, str]:
 
 
 def on_interval(expression: str, *, duration: int | str | None = None, leading: bool = False) -> dict[str, str]:
-    """``data-on-interval``: run the expression every ``duration`` (default 1 s)."""
+    """``data-on-interval``: run the expression every ``duration`` (default 1 s).
+
+    ``leading`` also runs it once straight away; it is a tag of the duration modifier, so it
+    spells out the default duration when none is given.
+    """
     mods = ""
-    if duration is not None:
-        mods = f"__duration.{_time(duration)}" + (".leading" if leading else "")
+    if duration is not None or leading:
+        mods = f"__duration.{_time(1000 if duration is None else duration)}" + (".leading" if leading else "")
     return {f"data-on-interval{mods}": expression}
 
 

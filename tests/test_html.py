@@ -1,0 +1,101 @@
+"""HTML in Python: tags, attributes, escaping, trusted markup, components."""
+
+from __future__ import annotations
+
+import pytest
+
+from stario import html as h
+from stario.html import HTML, safe
+
+
+def test_text_children_and_attribute_values_are_escaped():
+    assert h.p("<script>alert('x')</script> & co") == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>"
+    assert h.a({"href": '/x?a=1&b="2"'}, "x") == '<a href="/x?a=1&amp;b=&#34;2&#34;">x</a>'
+
+
+def test_nested_elements_are_not_escaped_twice():
+    assert h.ul({"id": "l"}, h.li("a & b"), h.li(h.b("c"))) == '<ul id="l"><li>a &amp; b</li><li><b>c</b></li></ul>'
+
+
+def test_attribute_value_kinds():
+    rendered = h.button(
+        {"class": ["btn", None, "primary"], "disabled": True, "hidden": False, "title": None, "data-signals": {"n": 1}, "tabindex": 0},
+        "go",
+    )
+    assert rendered == '<button class="btn primary" disabled data-signals="{&#34;n&#34;:1}" tabindex="0">go</button>'
+
+
+def test_children_kinds_lists_generators_numbers_none_and_bools():
+    items = (h.li(i) for i in range(2))
+    assert h.ol(items, [h.li("x"), None, False], 3, 1.5) == "<ol><li>0</li><li>1</li><li>x</li>31.5</ol>"
+
+
+def test_trusted_markup_is_inserted_as_is():
+    assert h.div(safe("<b>trusted</b>")) == "<div><b>trusted</b></div>"
+    assert isinstance(h.div(), HTML) and h.div().__html__() == "<div></div>"
+
+
+def test_objects_with_dunder_html_are_trusted():
+    from markupsafe import Markup
+
+    assert h.p(Markup("<i>x</i>")) == "<p><i>x</i></p>"
+
+
+def test_void_elements_take_no_children():
+    assert h.input({"name": "q", "value": "a\"b"}) == '<input name="q" value="a&#34;b">'
+    assert h.br() == "<br>"
+    with pytest.raises(TypeError, match="void element"):
+        h.img({"src": "x"}, "child")
+
+
+def test_script_and_style_text_is_not_escaped_but_cannot_close_the_tag():
+    assert h.script("if (a < b && c) { x('</script>') }") == "<script>if (a < b && c) { x('<\\/script>') }</script>"
+    assert h.style({"id": "s"}, "a > b { color: red }") == '<style id="s">a > b { color: red }</style>'
+
+
+def test_bad_attribute_names_are_refused():
+    with pytest.raises(ValueError, match="attribute name"):
+        h.div({'onclick="x"': 1})
+    with pytest.raises(ValueError, match="attribute name"):
+        h.div({"a b": 1})
+
+
+def test_a_dict_among_children_is_a_clear_error():
+    with pytest.raises(TypeError, match="must be the first argument"):
+        h.div("text", {"id": "x"})
+
+
+def test_components_are_functions_and_fragments_join():
+    def card(title: str, *body) -> HTML:
+        return h.article({"class": "card"}, h.h2(title), *body)
+
+    page = h.fragment(h.DOCTYPE, card("A <b>", h.p("one")), card("B", "two"))
+    assert page == (
+        '<!doctype html><article class="card"><h2>A &lt;b&gt;</h2><p>one</p></article>'
+        '<article class="card"><h2>B</h2>two</article>'
+    )
+
+
+def test_custom_elements_and_del():
+    assert h.element("my-card", {"id": "c"}, "hi") == '<my-card id="c">hi</my-card>'
+    assert h.del_("gone") == "<del>gone</del>"
+    with pytest.raises(ValueError):
+        h.element("bad name")
+
+
+def test_html_concatenation_escapes_plain_strings():
+    assert safe("<b>") + "<i>" == "<b>&lt;i&gt;"
+    assert "<i>" + safe("<b>") == "&lt;i&gt;<b>"
+    assert isinstance(safe("a") + "b", HTML)
+
+
+def test_svg_elements():
+    chart = h.svg({"viewBox": "0 0 10 10"}, h.circle({"cx": 5, "cy": 5, "r": 4}))
+    assert chart == '<svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"></circle></svg>'
+
+
+def test_datastar_helpers_merge_into_attributes():
+    from stario.datastar import on, post, text
+
+    button = h.button({"id": "inc"} | on("click", post("/inc")) | text("$count"), "+")
+    assert button == '<button id="inc" data-on:click="@post(&#39;/inc&#39;)" data-text="$count">+</button>'
