@@ -229,6 +229,8 @@ class Stario:
         except Exception as exc:
             await self._answer_error(c, w, exc)
         finally:
+            if w._stream is not None:
+                w._stream.stop_watching()  # whatever happened, leave no task behind
             _record(span, c, w)
             span.end()
 

@@ -452,7 +452,7 @@ def to_js(value: Any) -> str:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"JavaScript object keys must be strings, got {key!r}")
-            name = key if _IDENTIFIER.fullmatch(key) else _js_string(key)
+            name = key if _IDENTIFIER.match(key) else _js_string(key)
             items.append(f"{name}: {to_js(item)}")
         return "{" + ", ".join(items) + "}"
     if isinstance(value, (list, tuple)):

@@ -125,7 +125,10 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
                         await stream.send(text)
         finally:
             # Runs the generator's `finally` when the client left (cancellation) or on error.
-            await generator.aclose()  # type: ignore[attr-defined]
+            try:
+                await generator.aclose()  # type: ignore[attr-defined]
+            except RuntimeError:
+                pass  # still suspended inside the generator: the event loop itself is closing
 
     streaming.__wrapped__ = fn  # type: ignore[attr-defined]
     return streaming

@@ -98,6 +98,11 @@ class SSEStream:
             await self._start(watch=False)
         await self.writer.send({"type": "http.response.body", "body": b"", "more_body": False})
 
+    def stop_watching(self) -> None:
+        """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
+        if self._watcher is not None and not self._watcher.done():
+            self._watcher.cancel()
+
     async def __aenter__(self) -> SSEStream:
         return await self.open()
 

@@ -343,8 +343,15 @@ class TestClient:
         if reply["type"] == "error":
             self._lifespan = None  # the app does not speak lifespan; serve requests anyway
 
-    def _run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=self.timeout)
+    def _run(self, coroutine: Any, what: str = "the app") -> Any:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout=self.timeout)
+        except TimeoutError:
+            future.cancel()
+            raise AssertionError(
+                f"{what} did not finish within {self.timeout} s (for a stream that goes on, use client.stream())"
+            ) from None
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -367,7 +374,7 @@ class TestClient:
         self.start()
         method = method.upper()
         scope, body = self._build(method, path, params, headers, cookies, json, data, files, content, signals)
-        response = self._run(self._exchange(scope, body))
+        response = self._run(self._exchange(scope, body), f"{method} {path}")
         follow = self.follow_redirects if follow_redirects is None else follow_redirects
         history: list[Response] = []
         while follow and response.status in (301, 302, 303, 307, 308) and "location" in response.headers:

@@ -400,3 +400,43 @@ def test_websocket_scope_is_refused():
 
     asyncio.run(app({"type": "websocket", "path": "/"}, receive, send))
     assert sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_server_cancelling_a_stream_runs_finally_and_leaves_no_task():
+    """A server shutting down cancels the request task: the generator closes, the watcher stops."""
+    finished = []
+
+    async def forever(c):
+        try:
+            while True:
+                yield "<p id='x'>x</p>"
+                await asyncio.sleep(0.01)
+        finally:
+            finished.append(True)
+
+    app = Stario(Query("/forever", forever))
+
+    async def run() -> list[asyncio.Task]:
+        sent = []
+        never = asyncio.Event()
+
+        async def receive():
+            if not sent:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await never.wait()
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/forever", "raw_path": b"/forever",
+                 "query_string": b"", "headers": []}
+        task = asyncio.create_task(app(scope, receive, send))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0)
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    assert asyncio.run(run()) == []
+    assert finished == [True]
