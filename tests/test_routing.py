@@ -155,3 +155,21 @@ def test_params_reach_the_handler_decoded():
     app = Stario(Query("/files/{name}", handler))
     with TestClient(app) as client:
         assert client.get("/files/a%2Fb").json() == {"route": "/files/{name}", "params": {"name": "a/b"}}
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.text(min_size=1), second=st.text(min_size=1), rest=st.lists(st.text(min_size=1), max_size=3))
+def test_href_then_match_gives_the_values_back(first, second, rest):
+    """Whatever a parameter holds (slashes, %, spaces, unicode), the link leads back to it."""
+    router = Router()
+    pair = Query("/a/{first}/b/{second}", handler)
+    files = Query("/files/{path...}", handler)
+    router.add(pair)
+    router.add(files)
+    assert matched(router, pair.href(first=first, second=second)) == (pair.pattern, {"first": first, "second": second})
+    path = "/".join([first, *rest])  # a catch-all keeps its slashes
+    assert matched(router, files.href(path=path)) == (files.pattern, {"path": path})
