@@ -212,7 +212,9 @@ class Stario:
                 c.params = dict(zip(route.param_names, values))
             if route.kind == "command" and not route.cross_site:
                 _refuse_cross_site(c)
-            await route.endpoint(c, w)  # type: ignore[misc]
+            result = await route.endpoint(c, w)  # type: ignore[misc]
+            if result is not None or not w.written:
+                answer(w, result)  # an explicit handler that wrote nothing: 204
             await w.finish()
         except asyncio.CancelledError:
             if not c._disconnected:

@@ -105,7 +105,7 @@ def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry: 
 def _check_single_line(name: str, value: str) -> None:
     # Any character str.splitlines() breaks on counts, even at the end: the same rule that
     # splits elements and signals into data lines.
-    if value.splitlines() != [value]:
+    if len(value.splitlines()) > 1 or "\r" in value or "\n" in value:
         raise ValueError(f"{name} must be a single line, got {value!r}")
 
 
@@ -452,7 +452,7 @@ def to_js(value: Any) -> str:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"JavaScript object keys must be strings, got {key!r}")
-            name = key if _IDENTIFIER.match(key) else _js_string(key)
+            name = key if _IDENTIFIER.fullmatch(key) else _js_string(key)
             items.append(f"{name}: {to_js(item)}")
         return "{" + ", ".join(items) + "}"
     if isinstance(value, (list, tuple)):

@@ -38,7 +38,9 @@ def adapt(fn: Callable[..., Any], where: str = "") -> Handler:
     if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(fn):
         arity = _arity(fn, label)
         if arity == 2:
-            return _explicit(fn)
+            # Already the explicit form: used as it is, no wrapper in the request path. The app
+            # answers 204 when it wrote nothing.
+            return fn
         return _returning(fn, arity)
     raise TypeError(
         f"handler {label} must be defined with 'async def' (a coroutine that returns, or an async "
@@ -79,16 +81,6 @@ def answer(w: Any, result: Any) -> None:
             f"a handler returned {type(result).__name__}; return HTML (a str or something with __html__) "
             "or None, or write the response with w.json(...), w.text(...)"
         )
-
-
-def _explicit(fn: Callable[..., Any]) -> Handler:
-    async def explicit(c: Any, w: Any) -> None:
-        result = await fn(c, w)
-        if result is not None or not w.written:
-            answer(w, result)
-
-    explicit.__wrapped__ = fn  # type: ignore[attr-defined]
-    return explicit
 
 
 def _returning(fn: Callable[..., Any], arity: int) -> Handler:

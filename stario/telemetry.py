@@ -23,6 +23,10 @@ __all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer"]
 
 _bits = random.getrandbits
 
+# Spans time themselves with the monotonic clock (immune to clock changes); the wall-clock start
+# is derived from it with an offset taken once, which saves a second clock call per span.
+_WALL_OFFSET_NS = time.time_ns() - time.monotonic_ns()
+
 
 class Tracer(Protocol):
     """Receives spans as they start and end. Must never block the caller."""
@@ -70,7 +74,6 @@ class Span:
         "span_id",
         "parent_id",
         "start_ns",
-        "wall_start_ns",
         "end_ns",
         "attributes",
         "events",
@@ -89,7 +92,6 @@ class Span:
             self.trace_id = parent.trace_id
             self.parent_id = parent.span_id
         self.start_ns = time.monotonic_ns()
-        self.wall_start_ns = time.time_ns()
         self.end_ns: int | None = None
         self.attributes: dict[str, Any] = {}
         self.events: list[SpanEvent] = []
@@ -130,6 +132,11 @@ class Span:
         if self.status == "unset":
             self.status = "ok"
         self.tracer.on_end(self)
+
+    @property
+    def wall_start_ns(self) -> int:
+        """When the span started, in nanoseconds since the Unix epoch."""
+        return self.start_ns + _WALL_OFFSET_NS
 
     @property
     def duration_ns(self) -> int | None:

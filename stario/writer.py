@@ -198,6 +198,8 @@ class Writer:
 
     def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]:
         """The response headers as ASGI wants them."""
+        if not self.headers and content_type and content_length is not None:
+            return [(b"content-type", content_type), (b"content-length", str(content_length).encode())]
         headers = []
         if content_type:
             headers.append((b"content-type", content_type))
