@@ -145,3 +145,37 @@ def test_serve_reports_a_bad_target_clearly(tmp_path: Path):
 def test_help_lists_serve():
     result = subprocess.run([sys.executable, "-m", "stario", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "serve" in result.stdout
+
+
+def test_shutdown_ends_open_streams_promptly(example_dir: Path):
+    """Ctrl+C (SIGINT) while a browser holds a stream open: the server still stops within seconds."""
+    import os
+    import signal
+    import time
+
+    from tests.servers import free_port, wait_until_up
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stario", "serve", "main:app", "--port", str(port), "--log-level", "warning"],
+        cwd=example_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/online-counter")
+        response = connection.getresponse()
+        assert response.readline().startswith(b"event: datastar-patch-elements")
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        assert time.monotonic() - started < 8
+        connection.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
