@@ -105,7 +105,7 @@ def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry: 
 def _check_single_line(name: str, value: str) -> None:
     # Any character str.splitlines() breaks on counts, even at the end: the same rule that
     # splits elements and signals into data lines.
-    if len(value.splitlines()) > 1 or "\r" in value or "\n" in value:
+    if value.splitlines() != [value]:
         raise ValueError(f"{name} must be a single line, got {value!r}")
 
 
