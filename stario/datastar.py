@@ -498,6 +498,8 @@ def _action(method: str, url: str, options: dict[str, Any]) -> str:
         mapped[_FETCH_OPTIONS[name]] = value
     if options.get("selector") is not None and options.get("content_type") != "form":
         raise ValueError("selector picks a form, so it needs content_type='form'")
+    if options.get("payload") is not None and options.get("content_type") == "form":
+        raise ValueError("payload replaces the JSON signals, so it cannot go with content_type='form'")
     filters = {
         key: value if isinstance(value, js) else _regex(value)
         for key, value in (("include", options.get("include_signals")), ("exclude", options.get("exclude_signals")))

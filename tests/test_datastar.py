@@ -984,3 +984,10 @@ def test_signals_attribute_is_the_json_of_the_values(values):
     assert name == "data-signals"
     assert json.loads(value) == values
     assert not any(ch in value for ch in LINE_BREAKS)
+
+
+def test_payload_cannot_go_with_a_form():
+    from stario.datastar import post
+
+    with pytest.raises(ValueError, match="payload"):
+        post("/x", content_type="form", payload={"a": 1})
