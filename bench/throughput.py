@@ -1,0 +1,196 @@
+"""Hello-world throughput over HTTP: uvicorn (httptools + uvloop) driven by wrk.
+
+Run: .venv/bin/python bench/throughput.py [--rounds N] [--seconds S] [--warmup S] [--connections C]
+
+Each app of `apps.py` (raw ASGI, Stario, Stario with 1,000 routes registered, Starlette) is
+served by one uvicorn process::
+
+    taskset -c 0 python -m uvicorn --app-dir bench apps:<name> --host 127.0.0.1 --port <free>
+        --http httptools --loop uvloop --log-level warning --no-access-log
+
+pinned to core 0, and loaded by ``taskset -c 1 wrk -t1 -c64 -d<S>s`` on core 1. Every
+measurement starts a fresh server on a free port, waits until it answers, runs a short wrk
+warm-up, then the measured wrk run, and stops the server (terminate, then kill); the servers
+are stopped whatever happens, Ctrl-C and SIGTERM included.
+
+Rounds are interleaved (raw, stario, stario_1000, starlette, raw, ...), three rounds of five
+seconds by default. The script parses wrk's ``Requests/sec`` and prints each app's median and
+its ratio to raw ASGI. The budgets: Stario >= 0.90 x raw ASGI; Stario with 1,000 routes
+>= 0.95 x Stario with one route.
+
+It also prints the server's CPU time per request (user + system, read from ``/proc`` around
+the measured run). Requests per second drop a lot when other programs use the machine; CPU
+time per request is steadier, though not immune (the script warns when the CPUs are busy with
+other work just before or after the run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+APPS = ["raw", "stario", "stario_1000", "starlette"]
+SERVER_CORE = "0"
+WRK_CORE = "1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(app: str, port: int) -> subprocess.Popen[bytes]:
+    """Start uvicorn serving ``apps:<app>`` on core 0 (taskset execs uvicorn: same pid)."""
+    command = [
+        "taskset", "-c", SERVER_CORE,
+        sys.executable, "-m", "uvicorn", f"apps:{app}",
+        "--app-dir", str(BENCH_DIR),
+        "--host", "127.0.0.1", "--port", str(port),
+        "--http", "httptools", "--loop", "uvloop",
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    return subprocess.Popen(command)
+
+
+def wait_until_up(server: subprocess.Popen[bytes], port: int, timeout: float = 20.0) -> None:
+    """Poll ``GET /`` until it answers 200; fail if the server exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with code {server.returncode} before answering")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            if response.status == 200 and body == b"Hello, world!":
+                return
+            raise RuntimeError(f"the server answered {response.status} {body!r}")
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.05)
+    raise RuntimeError(f"the server did not answer on port {port} within {timeout} s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Terminate the server, and kill it if it has not exited after five seconds."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process ``pid`` has used so far (Linux ``/proc``)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # What follows the command name starts at field 3 of proc(5): utime (14) and stime (15) are 11 and 12.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(port: int, seconds: int, connections: int) -> tuple[float, int]:
+    """Run wrk on core 1 against the server; return its Requests/sec and request count."""
+    command = [
+        "taskset", "-c", WRK_CORE,
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", f"http://127.0.0.1:{port}/",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
+    output = result.stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        print(f"  warning, wrk reported errors:\n{output}", file=sys.stderr)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    count = re.search(r"(\d+) requests in", output)
+    if rate is None or count is None:
+        raise RuntimeError(f"no Requests/sec in wrk's output:\n{output}")
+    return float(rate.group(1)), int(count.group(1))
+
+
+def measure(app: str, seconds: int, warmup: int, connections: int) -> tuple[float, float]:
+    """Serve ``app`` on a fresh server, warm it up, load it; return requests/s and server CPU us/request."""
+    port = free_port()
+    server = start_server(app, port)
+    try:
+        wait_until_up(server, port)
+        if warmup > 0:
+            run_wrk(port, warmup, connections)
+        cpu_before = cpu_seconds(server.pid)
+        rate, count = run_wrk(port, seconds, connections)
+        cpu_us = (cpu_seconds(server.pid) - cpu_before) / count * 1e6
+        return rate, cpu_us
+    finally:
+        stop_server(server)
+
+
+def busy_fraction(seconds: float = 1.0) -> float:
+    """How busy all CPUs were over the next ``seconds`` (from ``/proc/stat``), 0.0 to 1.0."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]  # total, idle + iowait
+
+    total_before, idle_before = sample()
+    time.sleep(seconds)
+    total_after, idle_after = sample()
+    return 1 - (idle_after - idle_before) / max(1, total_after - total_before)
+
+
+def warn_if_busy(when: str) -> None:
+    """Say so when other programs keep the CPUs busy while no benchmark runs."""
+    busy = busy_fraction()
+    if busy > 0.05:
+        print(f"warning ({when}): the CPUs are {busy:.0%} busy with other work; figures will be low", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5, help="length of each measured wrk run (whole seconds)")
+    parser.add_argument("--warmup", type=int, default=1, help="length of the wrk warm-up run in whole seconds (0: none)")
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    # Turn SIGTERM into an exception so the `finally` that stops the server runs.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    warn_if_busy("before")
+    rates: dict[str, list[float]] = {app: [] for app in APPS}
+    cpu: dict[str, list[float]] = {app: [] for app in APPS}
+    for round_number in range(1, args.rounds + 1):
+        for app in APPS:
+            rate, cpu_us = measure(app, args.seconds, args.warmup, args.connections)
+            rates[app].append(rate)
+            cpu[app].append(cpu_us)
+            print(f"  round {round_number}: {app:>12} {rate:10,.0f} requests/s {cpu_us:6.1f} us CPU/request", flush=True)
+    warn_if_busy("after")
+    medians = {app: statistics.median(values) for app, values in rates.items()}
+    cpu_medians = {app: statistics.median(values) for app, values in cpu.items()}
+    raw = medians["raw"]
+    print(f"{'app':>12}  {'requests/s':>10}  {'x raw':>6}  {'server CPU us/request':>21}")
+    for app, value in medians.items():
+        print(f"{app:>12}  {value:10,.0f}  {value / raw:6.2f}  {cpu_medians[app]:21.1f}")
+    ratio = medians["stario"] / raw
+    print(f"stario / raw: {ratio:.2f} (budget >= 0.90): {'ok' if ratio >= 0.90 else 'UNDER BUDGET'}")
+    ratio = medians["stario_1000"] / medians["stario"]
+    print(f"stario 1,000 routes / 1 route: {ratio:.2f} (budget >= 0.95): {'ok' if ratio >= 0.95 else 'UNDER BUDGET'}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted (servers stopped)")
