@@ -11,8 +11,8 @@ size two paths are looked up: one matching the route in the middle of the table 
 What is timed, kept to the same work on both sides (finding the route for a GET and its
 parameters, not calling a handler):
 
-- Stario: ``Router.match(path)``, then picking the GET route and zipping the parameter values
-  into a dict, exactly as `Stario._http` does;
+- Stario: ``Router.match(path)``, then picking the GET route, exactly as `Stario._http` does
+  (it keeps the parameter values as a list; ``c.params`` names them on first read);
 - Starlette: the loop ``Router.app`` runs, ``route.matches(scope)`` for each route in order
   until a full match (keeping the first partial one), with the parameter conversion and child
   scope that ``matches`` builds. Calling ``Router`` itself would add an endpoint call and
@@ -54,8 +54,12 @@ def fill(pattern: str) -> str:
     return "/".join("42" if part.startswith("{") else part for part in pattern.split("/"))
 
 
-def stario_lookup(router: Router, path: str) -> tuple[Route, dict[str, str]] | None:
-    """What the app does to find a route: match, pick the method, name the parameters."""
+def stario_lookup(router: Router, path: str) -> tuple[Route, list[str]] | None:
+    """What the app does to find a route: match, then pick the method's route.
+
+    The app keeps the parameter values as a list; ``c.params`` names them only when a handler
+    first reads it, so that is not part of the lookup.
+    """
     found = router.match(path)
     if found is None:
         return None
@@ -63,7 +67,7 @@ def stario_lookup(router: Router, path: str) -> tuple[Route, dict[str, str]] | N
     route = routes.get("GET")
     if route is None:
         return None
-    return route, (dict(zip(route.param_names, values)) if values else {})
+    return route, values
 
 
 def starlette_lookup(routes: list[StarletteRoute], scope: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:

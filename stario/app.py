@@ -199,7 +199,8 @@ class Stario:
         c = Context(self, scope, receive, span)
         w = Writer(send, c)
         try:
-            found = self.router.match(_raw_path(scope))
+            raw = scope.get("raw_path")
+            found = self.router.match(raw.decode("ascii") if raw and raw.isascii() else _raw_path(scope))
             if found is None:
                 raise HTTPError(404, f"nothing here: no route matches {c.path}")
             routes, values = found
@@ -208,13 +209,12 @@ class Stario:
                 allow = ", ".join(sorted(routes))
                 raise HTTPError(405, f"{c.method} is not allowed here; try {allow}", {"Allow": allow})
             c.route = route
-            if values:
-                c.params = dict(zip(route.param_names, values))
+            c.param_values = values  # c.params names them when first read
             if route.kind == "command" and not route.cross_site:
                 _refuse_cross_site(c)
             result = await route.endpoint(c, w)  # type: ignore[misc]
-            if result is not None or not w.written:
-                answer(w, result)  # an explicit handler that wrote nothing: 204
+            if result is not None or not w._state:
+                answer(w, result)  # a returned value, or an explicit handler that wrote nothing: 204
             await w.finish()
         except asyncio.CancelledError:
             if not c._disconnected:
@@ -233,7 +233,14 @@ class Stario:
         finally:
             if w._stream is not None:
                 w._stream.stop_watching()  # whatever happened, leave no task behind
-            _record(span, c, w)
+            attributes = span.attributes
+            attributes["http.method"] = c.method
+            attributes["http.path"] = c.path
+            if c.route is not None:
+                attributes["http.route"] = c.route.pattern
+                attributes["stario.kind"] = c.route.kind
+            attributes["http.status"] = w.status_code
+            attributes["http.response_bytes"] = w.bytes_sent
             span.end()
 
     async def _answer_error(self, c: Context, w: Writer, exc: Exception) -> None:
@@ -349,6 +356,7 @@ def _check_bootstrap(bootstrap: Callable[..., Any] | None) -> tuple[Callable[...
 
 
 def _raw_path(scope: dict[str, Any]) -> str:
+    """The request path still percent-encoded, as routing wants it (ASCII, non-ASCII bytes encoded)."""
     raw = scope.get("raw_path")
     if not raw:
         return quote(scope["path"], safe="/:@!$&'()*+,;=-._~")
@@ -372,18 +380,6 @@ def _refuse_cross_site(c: Context) -> None:
     host = headers.get("host", "")
     if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
         raise HTTPError(403, f"cross-site request refused (Origin {origin} is not {host})")
-
-
-def _record(span: Span, c: Context, w: Writer) -> None:
-    attributes = span.attributes
-    attributes["http.method"] = c.method
-    attributes["http.path"] = c.path
-    route = c.route
-    if route is not None:
-        attributes["http.route"] = route.pattern
-        attributes["stario.kind"] = route.kind
-    attributes["http.status"] = w.status_code
-    attributes["http.response_bytes"] = w.bytes_sent
 
 
 async def _quietly(awaitable: Any) -> None:

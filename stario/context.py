@@ -44,7 +44,8 @@ class Context:
         "receive",
         "method",
         "path",
-        "params",
+        "param_values",
+        "_params",
         "route",
         "span",
         "_headers",
@@ -61,7 +62,9 @@ class Context:
         self.receive = receive
         self.method: str = scope["method"]
         self.path: str = scope["path"]
-        self.params: dict[str, str] = {}
+        #: The route's parameter values in pattern order, as the router found them.
+        self.param_values: list[str] = []
+        self._params: dict[str, str] | None = None
         self.route: Route | None = None
         self.span = span
         self._headers: Headers | None = None
@@ -72,6 +75,15 @@ class Context:
         self._disconnected = False
 
     # -- what came with the request line and headers ---------------------------------------------
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The route's parameters by name: ``/users/{id}`` gives ``c.params["id"]``, decoded."""
+        if self._params is None:
+            route = self.route
+            values = self.param_values
+            self._params = dict(zip(route.param_names, values)) if route is not None and values else {}
+        return self._params
 
     @property
     def state(self) -> State:

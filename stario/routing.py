@@ -256,15 +256,33 @@ class Router:
 
         Returns ``None`` when no route has this path.
         """
-        routes = self._static.get(raw_path)
-        if routes is not None and "%" not in raw_path:
-            return routes, []
-        if not raw_path.startswith("/"):
+        encoded = "%" in raw_path
+        if not encoded:
+            routes = self._static.get(raw_path)
+            if routes is not None:
+                return routes, []
+        if raw_path[:1] != "/":
             return None
         parts = raw_path[1:].split("/") if raw_path != "/" else []
-        if "%" in raw_path:
+        if encoded:
             parts = [unquote(part) if "%" in part else part for part in parts]
+        # First the greedy walk (static, else parameter), which is what a full search tries
+        # first; it settles nearly every path in one loop without recursion.
+        node = self._root
         values: list[str] = []
+        for part in parts:
+            child = node.static.get(part)
+            if child is None:
+                child = node.param
+                if child is None or not part:
+                    break
+                values.append(part)
+            node = child
+        else:
+            if node.routes is not None:
+                return node.routes, values
+        # It led nowhere: search every branch, backtracking, catch-alls included.
+        values = []
         found = _find(self._root, parts, 0, values)
         if found is None:
             return None

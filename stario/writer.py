@@ -198,8 +198,6 @@ class Writer:
 
     def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]:
         """The response headers as ASGI wants them."""
-        if not self.headers and content_type and content_length is not None:
-            return [(b"content-type", content_type), (b"content-length", str(content_length).encode())]
         headers = []
         if content_type:
             headers.append((b"content-type", content_type))
@@ -211,24 +209,26 @@ class Writer:
 
     async def finish(self) -> None:
         """Send the response that was set (204 if none was); called by the app."""
-        if self._state == _DONE:
+        state = self._state
+        if state == _DONE:
             return
-        if self._state == _STREAMING:
+        self._state = _DONE
+        if state == _STREAMING:
             if self._stream is not None:
                 await self._stream.close()
-            self._state = _DONE
             return
-        status = self.status_code or (200 if self._state == _SET else 204)
+        status = self.status_code or (200 if state == _SET else 204)
+        self.status_code = status
         body = self._body
-        if status in (204, 304):
-            headers = self.raw_headers(b"", None)
+        if status == 204 or status == 304:
             body = b""
+            headers = self.raw_headers(b"", None)
+        elif self._content_type and not self.headers:
+            headers = [(b"content-type", self._content_type), (b"content-length", b"%d" % len(body))]
         else:
             headers = self.raw_headers(self._content_type, len(body))
-        self._state = _DONE
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         if self.context.method == "HEAD":
             body = b""
         await self.send({"type": "http.response.body", "body": body})
-        self.status_code = status
         self.bytes_sent = len(body)
