@@ -11,7 +11,7 @@ size two paths are looked up: one matching the route in the middle of the table 
 What is timed, kept to the same work on both sides (finding the route for a GET and its
 parameters, not calling a handler):
 
-- Stario: ``Router.match(path)``, then picking the GET route, exactly as `Stario._http` does
+- Stario: ``Router.match(path)``, then picking the GET route, exactly as `Stario.__call__` does
   (it keeps the parameter values as a list; ``c.params`` names them on first read);
 - Starlette: the loop ``Router.app`` runs, ``route.matches(scope)`` for each route in order
   until a full match (keeping the first partial one), with the parameter conversion and child

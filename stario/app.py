@@ -12,7 +12,7 @@ Two ways to build one, which can be mixed::
 
     app = Stario(bootstrap=bootstrap)
 
-The path of a request, from the ASGI call to the bytes written, is all in `Stario._http`:
+The path of a request, from the ASGI call to the bytes written, is all in `Stario.__call__`:
 find the route, check a Command's origin, call the handler with a `Context` and a `Writer`,
 send what it wrote, turn errors into responses, end the request's span.
 """
@@ -30,7 +30,7 @@ from stario.context import ClientDisconnected, Context
 from stario.errors import HTTPError, debug_page, status_phrase
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
-from stario.telemetry import NoopTracer, Span, Tracer
+from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer, start_span
 from stario.writer import Writer
 
 __all__ = ["Stario", "App", "State"]
@@ -183,22 +183,21 @@ class Stario:
     # -- ASGI --------------------------------------------------------------------------------
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        else:
-            # WebSockets are not part of Stario: refuse the handshake.
-            await send({"type": "websocket.close", "code": 1000})
-
-    async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """The ASGI entry point. An HTTP request goes from here to the bytes written, in this method."""
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await self._lifespan(receive, send)
+            else:
+                # WebSockets are not part of Stario: refuse the handshake.
+                await send({"type": "websocket.close", "code": 1000})
+            return
         if self._stale:
             self._compile()
-        span = Span("http.request", self.tracer)
+        span = start_span("http.request", self.tracer)
         c = Context(self, scope, receive, span)
         w = Writer(send, c)
         try:
+            # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw = scope.get("raw_path")
             found = self.router.match(raw.decode("ascii") if raw and raw.isascii() else _raw_path(scope))
             if found is None:
@@ -210,8 +209,10 @@ class Stario:
                 raise HTTPError(405, f"{c.method} is not allowed here; try {allow}", {"Allow": allow})
             c.route = route
             c.param_values = values  # c.params names them when first read
+            # 2. A Command changes state: refuse it when another site made the browser send it.
             if route.kind == "command" and not route.cross_site:
                 _refuse_cross_site(c)
+            # 3. Run the handler (wrapped in its middleware), then send what it wrote.
             result = await route.endpoint(c, w)  # type: ignore[misc]
             if result is not None or not w._state:
                 answer(w, result)  # a returned value, or an explicit handler that wrote nothing: 204
@@ -229,19 +230,22 @@ class Stario:
         except ClientDisconnected:
             span.status = "cancelled"
         except Exception as exc:
+            # 4. Errors become responses: HTTPError its status, anything else a 500.
             await self._answer_error(c, w, exc)
         finally:
             if w._stream is not None:
                 w._stream.stop_watching()  # whatever happened, leave no task behind
-            attributes = span.attributes
-            attributes["http.method"] = c.method
-            attributes["http.path"] = c.path
-            if c.route is not None:
-                attributes["http.route"] = c.route.pattern
-                attributes["stario.kind"] = c.route.kind
-            attributes["http.status"] = w.status_code
-            attributes["http.response_bytes"] = w.bytes_sent
-            span.end()
+            # 5. The request's span: what was asked, what was answered.
+            if span is not NON_RECORDING_SPAN:
+                attributes = span.attributes
+                attributes["http.method"] = c.method
+                attributes["http.path"] = c.path
+                if c.route is not None:
+                    attributes["http.route"] = c.route.pattern
+                    attributes["stario.kind"] = c.route.kind
+                attributes["http.status"] = w.status_code
+                attributes["http.response_bytes"] = w.bytes_sent
+                span.end()
 
     async def _answer_error(self, c: Context, w: Writer, exc: Exception) -> None:
         status = exc.status if isinstance(exc, HTTPError) else 500

@@ -19,7 +19,7 @@ import time
 import traceback
 from typing import Any, Protocol
 
-__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer"]
+__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "start_span"]
 
 _bits = random.getrandbits
 
@@ -134,6 +134,11 @@ class Span:
         self.tracer.on_end(self)
 
     @property
+    def recording(self) -> bool:
+        """True: this span is kept and handed to a tracer."""
+        return True
+
+    @property
     def wall_start_ns(self) -> int:
         """When the span started, in nanoseconds since the Unix epoch."""
         return self.start_ns + _WALL_OFFSET_NS
@@ -161,3 +166,61 @@ class Span:
 
     def __repr__(self) -> str:
         return f"<Span {self.name!r} status={self.status} attributes={self.attributes!r}>"
+
+
+class NonRecordingSpan(Span):
+    """The span used when nothing is listening (the `NoopTracer`): every call is accepted and dropped.
+
+    Handlers call ``c.span.attr(...)`` and ``c.span.step(...)`` the same way whatever the tracer;
+    with no tracer there is nothing to keep, so this span keeps nothing and costs nothing.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self.name = "non-recording"
+        self.tracer = NoopTracer()
+        self.span_id = 0
+        self.trace_id = 0
+        self.parent_id = None
+        self.start_ns = 0
+
+    # Writes are dropped and reads give empty values, so the one shared instance never fills up.
+    attributes = property(lambda self: {}, lambda self, value: None)
+    events = property(lambda self: [], lambda self, value: None)
+    status = property(lambda self: "unset", lambda self, value: None)
+    error = property(lambda self: None, lambda self, value: None)
+    end_ns = property(lambda self: None, lambda self, value: None)
+
+    @property
+    def recording(self) -> bool:
+        """False: this span records nothing."""
+        return False
+
+    def attr(self, key: str, value: Any) -> Span:
+        """Drop the attribute."""
+        return self
+
+    def event(self, name: str, **attributes: Any) -> SpanEvent:
+        """Drop the event."""
+        return SpanEvent(name, 0, attributes)
+
+    def step(self, name: str, **attributes: Any) -> Span:
+        """A child that records nothing either."""
+        return self
+
+    def fail(self, exc: BaseException) -> None:
+        """Drop the failure (the app still logs unhandled exceptions)."""
+
+    def end(self) -> None:
+        """Nothing to hand over."""
+
+
+NON_RECORDING_SPAN = NonRecordingSpan()
+
+
+def start_span(name: str, tracer: Tracer) -> Span:
+    """A new root span for ``tracer``; the shared non-recording span when the tracer is a `NoopTracer`."""
+    if type(tracer) is NoopTracer:
+        return NON_RECORDING_SPAN
+    return Span(name, tracer)
