@@ -35,6 +35,9 @@ class ClientDisconnected(Exception):
     """The client went away before the request was read in full."""
 
 
+_NO_VALUES: list[str] = []  # shared and never mutated: most routes have no parameters
+
+
 class Context:
     """Everything about the request being answered (see the module docstring)."""
 
@@ -63,7 +66,7 @@ class Context:
         self.method: str = scope["method"]
         self.path: str = scope["path"]
         #: The route's parameter values in pattern order, as the router found them.
-        self.param_values: list[str] = []
+        self.param_values: list[str] = _NO_VALUES
         self._params: dict[str, str] | None = None
         self.route: Route | None = None
         self.span = span

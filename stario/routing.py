@@ -28,6 +28,7 @@ __all__ = ["Route", "Query", "Command", "Router", "RouteConflict", "COMMAND_METH
 COMMAND_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 """The methods a `Command` may use."""
 
+_NO_VALUES: list[str] = []  # shared by every static match; never mutated
 _PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}$")
 _SAFE_STATIC = "!$&'()*+,;=:@-._~"
 
@@ -260,7 +261,7 @@ class Router:
         if not encoded:
             routes = self._static.get(raw_path)
             if routes is not None:
-                return routes, []
+                return routes, _NO_VALUES
         if raw_path[:1] != "/":
             return None
         parts = raw_path[1:].split("/") if raw_path != "/" else []
