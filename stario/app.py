@@ -30,7 +30,7 @@ from stario.context import ClientDisconnected, Context
 from stario.errors import HTTPError, debug_page, status_phrase
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
-from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer, start_span
+from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
 from stario.writer import Writer
 
 __all__ = ["Stario", "App", "State"]
@@ -73,7 +73,7 @@ class Stario:
         self.state = State()
         self.debug = debug
         self.max_body_size = max_body_size
-        self.tracer: Tracer = tracer if tracer is not None else NoopTracer()
+        self.tracer = tracer if tracer is not None else NoopTracer()
         self.middleware: list[Middleware] = []
         self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
         self._bootstrap = _check_bootstrap(bootstrap)
@@ -81,6 +81,16 @@ class Stario:
         self._stale = True
         for route in routes:
             self.add(route)
+
+    @property
+    def tracer(self) -> Tracer:
+        """Where this app's spans go. With a `NoopTracer`, requests skip span work entirely."""
+        return self._tracer
+
+    @tracer.setter
+    def tracer(self, tracer: Tracer) -> None:
+        self._tracer = tracer
+        self._quiet = type(tracer) is NoopTracer
 
     # -- building the app ---------------------------------------------------------------------
 
@@ -193,13 +203,12 @@ class Stario:
             return
         if self._stale:
             self._compile()
-        span = start_span("http.request", self.tracer)
+        span = NON_RECORDING_SPAN if self._quiet else Span("http.request", self.tracer)
         c = Context(self, scope, receive, span)
         w = Writer(send, c)
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
-            raw = scope.get("raw_path")
-            found = self.router.match(raw.decode("ascii") if raw and raw.isascii() else _raw_path(scope))
+            found = self.router.match_raw(scope.get("raw_path") or _raw_path(scope).encode())
             if found is None:
                 raise HTTPError(404, f"nothing here: no route matches {c.path}")
             routes, values = found
@@ -360,14 +369,8 @@ def _check_bootstrap(bootstrap: Callable[..., Any] | None) -> tuple[Callable[...
 
 
 def _raw_path(scope: dict[str, Any]) -> str:
-    """The request path still percent-encoded, as routing wants it (ASCII, non-ASCII bytes encoded)."""
-    raw = scope.get("raw_path")
-    if not raw:
-        return quote(scope["path"], safe="/:@!$&'()*+,;=-._~")
-    try:
-        return raw.decode("ascii")
-    except UnicodeDecodeError:
-        return quote(raw, safe="/%:@!$&'()*+,;=-._~")
+    """The path percent-encoded again, for servers that give no ``raw_path``."""
+    return quote(scope["path"], safe="/:@!$&'()*+,;=-._~")
 
 
 def _refuse_cross_site(c: Context) -> None:

@@ -205,12 +205,13 @@ class _Node:
 class Router:
     """A trie of routes. `match` finds the routes for a path; `add` checks for conflicts."""
 
-    __slots__ = ("_root", "_static", "routes", "_names")
+    __slots__ = ("_root", "_static", "_static_raw", "routes", "_names")
 
     def __init__(self) -> None:
         self._root = _Node()
         # Fully static paths are also kept in one dict: the common case is one lookup.
         self._static: dict[str, dict[str, Route]] = {}
+        self._static_raw: dict[bytes, dict[str, Route]] = {}
         self.routes: list[Route] = []
         self._names: dict[str, list[Route]] = {}
 
@@ -235,6 +236,7 @@ class Router:
             self._put(node.routes, route)
             if not route.param_names:
                 self._static[route.pattern] = node.routes
+                self._static_raw[route.href().encode("ascii")] = node.routes
         self.routes.append(route)
         if route.name:
             self._names.setdefault(route.name, []).append(route)
@@ -251,6 +253,16 @@ class Router:
                 )
         for method in route.methods:
             table[method] = route
+
+    def match_raw(self, raw_path: bytes) -> tuple[dict[str, Route], list[str]] | None:
+        """`match` for the path bytes an ASGI server gives (``scope["raw_path"]``)."""
+        routes = self._static_raw.get(raw_path)
+        if routes is not None:
+            return routes, _NO_VALUES
+        if raw_path.isascii():
+            return self.match(raw_path.decode("ascii"))
+        # A client sent bytes that should have been percent-encoded: encode them, then match.
+        return self.match(quote(raw_path, safe="/%:@!$&'()*+,;=-._~"))
 
     def match(self, raw_path: str) -> tuple[dict[str, Route], list[str]] | None:
         """The routes (by method) for a raw, still percent-encoded path, and the parameter values.
