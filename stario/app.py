@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from stario.assets import PREFIX, serve_asset
 from stario.context import ClientDisconnected, Context
 from stario.errors import HTTPError, debug_page, status_phrase
 from stario.handlers import Handler, Middleware, adapt, answer
@@ -79,6 +80,8 @@ class Stario:
         self._bootstrap = _check_bootstrap(bootstrap)
         self._teardown: Any = None
         self._stale = True
+        # Every app serves Stario's browser client (and its other files) under /_stario/.
+        self.add(Query(f"{PREFIX}/{{path...}}", serve_asset, name="stario.asset"))
         for route in routes:
             self.add(route)
 
@@ -142,6 +145,8 @@ class Stario:
             inner = ()
             source = routes
         for route in source:
+            if route.handler is serve_asset:
+                continue  # this app serves Stario's files already
             copy = route.with_prefix(prefix)
             copy.middleware = inner + route.middleware
             self.add(copy)

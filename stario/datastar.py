@@ -72,6 +72,7 @@ __all__ = [
     "ignore",
     "ignore_morph",
     "preserve_attr",
+    "script",
 ]
 
 MODES = ("outer", "inner", "replace", "prepend", "append", "before", "after", "remove")
@@ -725,3 +726,17 @@ def preserve_attr(names: str | Iterable[str]) -> dict[str, str]:
     """``data-preserve-attr``: these attributes keep their browser-side values during a morph."""
     return {"data-preserve-attr": names if isinstance(names, str) else " ".join(names)}
 
+
+
+def script() -> str:
+    """The ``<script>`` tag that loads the browser client, for a page's ``<head>``.
+
+    It loads the client every Stario app serves at ``/_stario/client.js`` (with a version in
+    the URL, so browsers cache it); set ``STARIO_DATASTAR_URL`` to load another build, such as
+    the official Datastar bundle, instead.
+    """
+    from markupsafe import Markup, escape
+
+    from stario.assets import client_url
+
+    return Markup(f'<script type="module" src="{escape(client_url())}"></script>')
