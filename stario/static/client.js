@@ -1,20 +1,18 @@
 // Stario's browser client: a small, readable implementation of the Datastar 1.0 protocol.
-//
-// The server sends HTML and signals; this file makes them live. It does four things:
-//   1. keeps *signals* (the page's state, `$count`) and re-runs what reads them when they change;
-//   2. reads `data-*` attributes (`data-on:click`, `data-text`...) and wires them to signals;
-//   3. runs `@get('/url')`-style actions: a fetch whose answer is read as Server-Sent Events;
-//   4. applies the events: `datastar-patch-elements` (morph HTML in), `datastar-patch-signals`.
-// Load it with <script type="module" src="/_stario/client.js"></script>; nothing else to set up.
+// The server sends HTML and signals; this file makes them live, in four parts:
+//   1. signals (the page's state, `$count`), and effects that re-run when what they read changes;
+//   2. `data-*` attributes (`data-on:click`, `data-text`...), wired to signals;
+//   3. actions (`@get('/url')`): a fetch whose answer is read as Server-Sent Events;
+//   4. the events: `datastar-patch-elements` (morph HTML in) and `datastar-patch-signals`.
 
 // === 1. signals and effects ===
-// Signals live in one plain object tree. Expressions reach it through a Proxy that notes every
-// path an effect reads (`count`, `user.name`); writing a path re-runs the effects that read it.
+// Signals live in one object tree, read through a Proxy that notes each path an effect reads
+// (`count`, `user.name`); writing a path re-runs the effects that read it.
 const root = {}
-const readers = new Map()       // path -> Set of effects that read it ('' = the whole tree)
-const queue = new Set()         // effects to re-run, flushed together in one microtask
-let running = null              // the effect running now
-let patch = null                // what changed since the last flush, for datastar-signal-patch
+const readers = new Map()  // path -> Set of effects that read it ('' = the whole tree)
+const queue = new Set()  // effects to re-run, flushed together in one microtask
+let running = null  // the effect running now
+let patch = null  // what changed since the last flush, for datastar-signal-patch
 
 function track(path) {
   if (!running) return
@@ -72,7 +70,7 @@ const $ = signalsAt(root, '')
 function write(target, path, key, value) {
   if (target[key] !== value) { target[key] = value; changed(path, value) }
 }
-function parentOf(obj, path) {           // for 'a.b': [obj.a, 'b'], making objects on the way
+function parentOf(obj, path) {  // for 'a.b': [obj.a, 'b'], making objects on the way
   const keys = path.split('.'), last = keys.pop()
   for (const k of keys) obj = plain(obj[k]) ? obj[k] : (obj[k] = {})
   return [obj, last]
@@ -104,8 +102,8 @@ function filtered({ include, exclude = /(^|\.)_/ } = {}) {
 }
 
 // === Expressions ===
-// `$count++; @post('/inc')` becomes a function: `$name` reads a signal, `@action(...)` calls an
-// action (which also gets the element), `el` is the element and `evt` the DOM event.
+// `$count++; @post('/inc')` becomes a function: `$name` is a signal, `@post(...)` an action,
+// `el` the element and `evt` the DOM event.
 const compiled = new Map()
 function compile(code, returns) {
   const cacheKey = returns + code
@@ -130,17 +128,16 @@ function run(el, code, evt, returns = true) {
 
 // === 2. attributes ===
 const camel = s => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())
-const ms = (t, fallback) => { const m = /^([\d.]+)(ms|s)?$/.exec(t || ''); return m ? m[1] * (m[2] === 's' ? 1000 : 1) : fallback }
+const ms = (t, fallback) => t ? parseFloat(t) * (/\ds$/.test(t) ? 1000 : 1) : fallback  // 500ms, 1s, 500
 const listen = (target, type, fn, options) => {
   target.addEventListener(type, fn, options)
   return () => target.removeEventListener(type, fn, options)
 }
 
-// Each plugin gets `a`: the element `a.el`, the attribute's `a.key` and `a.mods` (from
-// `data-on:click__debounce.200ms`: key "click", mods {debounce: ['200ms']}), its text `a.value`,
-// `a.val()` to evaluate it, `a.exec(evt)` to run it as statements, and `a.map()`, which gives
-// {key: value} for `data-class:done="$x"` or the object of `data-class="{done: $x}"`.
-// A plugin may return a cleanup, run when the element or the attribute goes away.
+// A plugin gets `a`: `a.el`; from `data-on:click__debounce.200ms`, `a.key` "click" and `a.mods`
+// {debounce: ['200ms']}; `a.value`, `a.val()` (evaluated), `a.exec(evt)` (run as statements), and
+// `a.map()`: {done: $x} for `data-class:done="$x"` and `data-class="{done: $x}"` alike.
+// It may return a cleanup, run when the element or attribute goes away.
 const plugins = {
   signals: a => mergeSignals(a.key ? { [camel(a.key)]: a.val() } : a.val() || {}, a.mods.has('ifmissing')),
   computed(a) {
@@ -159,7 +156,7 @@ const plugins = {
       v === false || v == null ? a.el.removeAttribute(name) : a.el.setAttribute(name, v === true ? '' : typeof v === 'object' ? JSON.stringify(v) : v)
   }),
   style(a) {
-    const before = {}                                   // the inline value to restore when falsy
+    const before = {}  // the inline value to restore when falsy
     return effect(() => {
       for (const [prop, v] of Object.entries(a.map())) {
         const name = prop.replace(/[A-Z]/g, c => '-' + c.toLowerCase())
@@ -171,17 +168,17 @@ const plugins = {
   bind,
   on,
   init(a) {
-    const t = setTimeout(() => transition(a.mods, a.exec), ms(a.mods.get('delay')?.[0], 0))
+    const t = setTimeout(a.exec, ms(a.mods.get('delay')?.[0], 0))
     return () => clearTimeout(t)
   },
   'on-load'(a) {
-    console.warn('Stario client: data-on-load is the pre-1.0 name of data-init', a.el)
+    console.warn('data-on-load is the pre-1.0 name of data-init', a.el)
     return plugins.init(a)
   },
   'on-interval'(a) {
-    const [duration, leading] = a.mods.get('duration') || [], go = () => transition(a.mods, a.exec)
-    if (leading) go()
-    const t = setInterval(go, ms(duration, 1000))
+    const [duration, leading] = a.mods.get('duration') || []
+    if (leading) a.exec()
+    const t = setInterval(a.exec, ms(duration, 1000))
     return () => clearInterval(t)
   },
   'on-intersect'(a) {
@@ -194,7 +191,7 @@ const plugins = {
     io.observe(a.el)
     return () => io.disconnect()
   },
-  indicator(a) {                                      // true while this element's request runs
+  indicator(a) {  // true while this element's request runs
     const name = camel(a.key || a.value)
     setPath(name, false)
     return listen(document, 'datastar-fetch', ({ detail: d }) => {
@@ -203,14 +200,13 @@ const plugins = {
   },
   ref: a => setPath(camel(a.key || a.value), a.el),
   'json-signals': a => effect(() => {
-    JSON.stringify($)                                   // reads, and so tracks, every signal
+    JSON.stringify($)  // reads, and so tracks, every signal
     a.el.textContent = JSON.stringify(filtered(a.value ? a.val() : { exclude: /^$/ }), null, a.mods.has('terse') ? 0 : 2)
   }),
 }
 
-const transition = (mods, fn) => mods.has('viewtransition') && document.startViewTransition ? document.startViewTransition(fn) : fn()
 
-// Wrap a handler in the delay / debounce / throttle modifiers (times: `500ms`, `1s`, `500`).
+// Wrap a handler in the delay / debounce / throttle modifiers.
 function timed(mods, fn) {
   let timer, last = 0
   const [t, ...opts] = mods.get('debounce') || mods.get('throttle') || mods.get('delay') || []
@@ -220,7 +216,7 @@ function timed(mods, fn) {
     clearTimeout(timer)
     timer = setTimeout(() => { timer = null; opts.includes('notrailing') || fn(evt) }, wait)
   }
-  if (mods.has('throttle')) return evt => {           // at most once per `wait`, leading edge
+  if (mods.has('throttle')) return evt => {  // at most once per `wait`, leading edge
     if (Date.now() - last >= wait) { last = Date.now(); fn(evt) }
   }
   if (mods.has('delay')) return evt => setTimeout(() => fn(evt), wait)
@@ -230,7 +226,7 @@ function timed(mods, fn) {
 function on({ el, key, mods, exec }) {
   const name = mods.get('case')?.[0] === 'camel' ? camel(key) : key
   const target = mods.has('window') ? window : mods.has('document') || mods.has('outside') ? document : el
-  const act = timed(mods, evt => transition(mods, () => exec(evt)))
+  const act = timed(mods, exec)
   return listen(target, name, evt => {
     if (mods.has('outside') && el.contains(evt.target)) return
     if (mods.has('prevent') || (name === 'submit' && el.tagName === 'FORM')) evt.preventDefault()
@@ -239,28 +235,21 @@ function on({ el, key, mods, exec }) {
   }, { once: mods.has('once'), passive: mods.has('passive'), capture: mods.has('capture') })
 }
 
-// Two-way binding between a form control and a signal (one-way for files).
+// Two-way binding between a form control and a signal. (Files go up with contentType: 'form'.)
 function bind({ el, key, value }) {
   const name = camel(key || value), type = el.type
   const read = () => type === 'checkbox' ? el.checked
     : type === 'radio' ? (el.checked ? el.value : getPath(name))
-    : el.multiple ? [...el.selectedOptions].map(o => o.value)
     : typeof getPath(name) === 'number' || type === 'number' || type === 'range' ? (el.value === '' ? '' : +el.value)
     : el.value
-  const file = f => new Promise(done => {            // a file becomes {name, contents (base64), mime}
-    const reader = new FileReader()
-    reader.onload = () => done({ name: f.name, contents: String(reader.result).split(',')[1] || '', mime: f.type })
-    reader.readAsDataURL(f)
-  })
-  const update = async () => setPath(name, type === 'file' ? await Promise.all([...el.files].map(file)) : read())
-  if (getPath(name) === undefined && type !== 'file') update()
+  const update = () => setPath(name, read())
+  if (getPath(name) === undefined) update()
   const stops = ['input', 'change', 'datastar-prop-change'].map(evt => listen(el, evt, update))
-  if (type !== 'file') stops.push(effect(() => {      // signal -> element
+  stops.push(effect(() => {  // signal -> element
     track(name)
     const v = getPath(name)
     if (type === 'checkbox') el.checked = !!v
     else if (type === 'radio') el.checked = el.value === String(v)
-    else if (el.multiple) [...el.options].forEach(o => o.selected = Array.isArray(v) && v.includes(o.value))
     else if (el.value !== String(v ?? '')) el.value = v ?? ''
   }))
   return () => stops.forEach(stop => stop())
@@ -268,7 +257,7 @@ function bind({ el, key, value }) {
 
 // === Applying attributes ===
 const cleanups = new WeakMap()  // element -> Map(attribute name -> cleanup)
-const seen = new WeakSet()      // elements whose attributes have been applied
+const seen = new WeakSet()  // elements whose attributes have been applied
 
 function apply(el, name) {
   const [head, ...rest] = name.slice(5).split('__'), [plugin, key = ''] = head.split(/:(.*)/)
@@ -301,8 +290,7 @@ function scan(el) {
   for (const child of [...el.children]) scan(child)
 }
 
-// Added elements get their attributes applied, removed ones their cleanups run, and a changed
-// data-* attribute is cleaned up and applied again.
+// Added elements are applied, removed ones cleaned up, a changed data-* attribute both.
 new MutationObserver(records => {
   for (const { type, target, attributeName: name, addedNodes, removedNodes } of records) {
     if (type === 'attributes') {
@@ -321,43 +309,37 @@ new MutationObserver(records => {
 const fire = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }))
 const inflight = new WeakMap()  // element -> AbortController of its request
 
-// `@peek(() => $x)` reads without tracking; `@get(url, options)` and the rest send requests.
-const actions = { peek: (c, fn) => { const outer = running; running = null; try { return fn() } finally { running = outer } } }
+const actions = {}
 for (const method of ['get', 'post', 'put', 'patch', 'delete'])
   actions[method] = (c, url, options) => request(c.el || document.documentElement, method.toUpperCase(), url, { ...options }, c.evt)
 
 async function request(el, method, url, opts, evt) {
-  const o = { contentType: 'json', openWhenHidden: method !== 'GET', retry: 'auto', retryInterval: 1000,
+  const o = { contentType: 'json', retry: 'auto', retryInterval: 1000,
     retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, requestCancellation: 'auto', ...opts }
   let cancel = o.requestCancellation
   if (!(cancel instanceof AbortController)) {
     if (cancel !== 'disabled') inflight.get(el)?.abort()  // a new request from an element ends its last one
     inflight.set(el, cancel = new AbortController())
   }
-  if (!body(el, method, url, o, evt)) return            // an invalid form is not sent
+  if (!body(el, method, url, o, evt)) return  // an invalid form is not sent
   const report = (type, more) => fire('datastar-fetch', { type, el, argsRaw: { method, url, ...opts }, ...more })
-  let lastId, wait = o.retryInterval, tries = 0, hidden, tab, woke
-  // A GET does not stay open while the tab is hidden: it stops, and starts again on return.
-  const unwatch = o.openWhenHidden || listen(document, 'visibilitychange', () =>
-    (hidden = document.hidden) ? tab.abort() : woke?.())
+  let lastId, wait = o.retryInterval, tries = 0
   report('started')
   try {
     while (!cancel.signal.aborted) {
       let broken = false, status = 0
-      tab = new AbortController()
       try {
-        const req = body(el, method, url, o, evt)        // fresh signals on every attempt
-        const res = await fetch(req.url, { method, body: req.body, signal: AbortSignal.any([cancel.signal, tab.signal]),
+        const req = body(el, method, url, o, evt)  // fresh signals on every attempt
+        const res = await fetch(req.url, { method, body: req.body, signal: cancel.signal,
           headers: { Accept: 'text/event-stream, text/html, application/json', 'Datastar-Request': 'true',
             ...lastId && { 'last-event-id': lastId }, ...req.headers, ...o.headers } })
         status = res.status
         if (status === 200) {
-          wait = o.retryInterval; tries = 0                // a success resets the back-off
+          wait = o.retryInterval; tries = 0  // a success resets the back-off
           await read(res, el, o, (id, retry) => { if (id !== undefined) lastId = id; if (retry) wait = o.retryInterval = retry })
         } else if (status >= 400) report('error', { status })
       } catch {
-        if (hidden) { await new Promise(resolve => woke = resolve); continue }
-        broken = !cancel.signal.aborted                    // a network failure, not our own abort
+        broken = !cancel.signal.aborted  // a network failure, not our own abort
       }
       const again = broken || o.retry === 'always' && status !== 204 && (status < 300 || status > 399) || o.retry === 'error' && status >= 400
       if (!again || cancel.signal.aborted) break
@@ -367,7 +349,6 @@ async function request(el, method, url, opts, evt) {
       wait = Math.min(wait * o.retryScaler, o.retryMaxWait)  // back off: 1 s, 2 s, 4 s ... 30 s
     }
   } finally {
-    unwatch !== true && unwatch()
     if (inflight.get(el) === cancel) inflight.delete(el)
     report('finished')
   }
@@ -375,7 +356,7 @@ async function request(el, method, url, opts, evt) {
 
 // What to send: the signals as JSON (in ?datastar= for GET and DELETE), or a form's fields.
 function body(el, method, url, o, evt) {
-  const target = new URL(url, location.href), headers = {}, inQuery = /^(GET|DELETE)$/.test(method)
+  const target = new URL(url, location.href), headers = {}, inQuery = method === 'GET' || method === 'DELETE'
   let data
   if (o.contentType === 'form') {
     const form = o.selector ? document.querySelector(o.selector) : el.closest('form')
@@ -394,17 +375,16 @@ function body(el, method, url, o, evt) {
   return { url: target.href, headers, body: data }
 }
 
-// Read a 200 answer by its type: HTML patches elements, JSON patches signals, JavaScript runs,
-// and anything else is read as a stream of Server-Sent Events.
+// A 200 answer: HTML patches elements, JSON patches signals, JavaScript runs, else it is SSE.
 async function read(res, el, o, meta) {
   const type = res.headers.get('content-type')?.split(';')[0].trim()
-  const header = k => o.responseOverrides?.[k] ?? res.headers.get('datastar-' + k.replace(/[A-Z]/g, c => '-' + c.toLowerCase()))
-  const options = keys => Object.fromEntries(keys.map(k => [k, header(k)]).filter(([, v]) => v != null).map(([k, v]) => [k, String(v)]))
-  if (type === 'text/html') return dispatch('datastar-patch-elements', { elements: await res.text(), ...options(['selector', 'mode', 'namespace', 'useViewTransition']) }, el)
-  if (type === 'application/json') return dispatch('datastar-patch-signals', { signals: await res.text(), ...options(['onlyIfMissing']) }, el)
+  const options = (...keys) => Object.fromEntries(keys.map(k => [k, String(o.responseOverrides?.[k] ??
+    res.headers.get('datastar-' + k.replace(/[A-Z]/g, c => '-' + c.toLowerCase())))]).filter(([, v]) => v !== 'null'))
+  if (type === 'text/html') return dispatch('datastar-patch-elements', { elements: await res.text(), ...options('selector', 'mode', 'namespace', 'useViewTransition') }, el)
+  if (type === 'application/json') return dispatch('datastar-patch-signals', { signals: await res.text(), ...options('onlyIfMissing') }, el)
   if (type === 'text/javascript') {
     const script = document.createElement('script')
-    Object.entries(JSON.parse(res.headers.get('datastar-script-attributes') || '{}')).forEach(([k, v]) => script.setAttribute(k, v))
+    for (const [k, v] of Object.entries(JSON.parse(res.headers.get('datastar-script-attributes') || '{}'))) script.setAttribute(k, v)
     script.textContent = await res.text()
     return document.head.append(script)
   }
@@ -419,7 +399,7 @@ async function read(res, el, o, meta) {
       if (line === '') {
         meta(event.id, event.retry)
         const args = {}
-        for (const l of event.data.join('\n').split('\n')) {     // "key value" lines, repeats joined
+        for (const l of event.data.join('\n').split('\n')) {  // "key value" lines, repeats joined
           const [, k, v = ''] = /^(\S*) ?(.*)$/s.exec(l)
           args[k] = k in args ? args[k] + '\n' + v : v
         }
@@ -435,7 +415,7 @@ async function read(res, el, o, meta) {
 
 // === 4. events ===
 function dispatch(type, args, el) {
-  fire('datastar-fetch', { type, el, argsRaw: args })   // every event is observable
+  fire('datastar-fetch', { type, el, argsRaw: args })  // every event is observable
   try {
     if (type === 'datastar-patch-elements') patchElements(args)
     if (type === 'datastar-patch-signals') {
@@ -446,36 +426,32 @@ function dispatch(type, args, el) {
   } catch (err) { console.error(`Stario client: could not apply ${type}`, args, err) }
 }
 
+const template = html => { const t = document.createElement('template'); t.innerHTML = html; return t.content }
 const inserts = { replace: 'replaceWith', prepend: 'prepend', append: 'append', before: 'before', after: 'after' }
 
-function patchElements({ selector, mode = 'outer', namespace, useViewTransition, elements = '' }) {
-  const go = () => {
-    const whole = /<\/(html|head|body)>/i.exec(elements)
-    if (whole) {                                        // a whole document, head or body
-      const part = whole[1].toLowerCase().replace('html', 'documentElement')
-      return morph(document[part], new DOMParser().parseFromString(elements, 'text/html')[part])
-    }
-    const template = document.createElement('template')
-    const wrap = { svg: 'svg', mathml: 'math' }[namespace]   // so <circle> is parsed as SVG
-    template.innerHTML = wrap ? `<${wrap}>${elements}</${wrap}>` : elements
-    const parsed = wrap ? template.content.firstElementChild : template.content
-    const fresh = () => [...parsed.childNodes].map(n => runScripts(document.importNode(n, true)))
-    if (!selector && /^(outer|replace)$/.test(mode)) {  // each top-level element patches its id
-      for (const node of [...parsed.children]) {
-        const target = node.id && document.getElementById(node.id)
-        if (!target) console.warn('Stario client: no element with id', node.id || '(none)', 'to patch')
-        else mode === 'outer' ? morph(target, node) : target.replaceWith(runScripts(document.importNode(node, true)))
-      }
-    } else if (!selector || !(mode in inserts || /^(outer|inner|remove)$/.test(mode))) {
-      throw new Error(`mode "${mode}" needs a selector, and one of: outer inner remove ${Object.keys(inserts).join(' ')}`)
-    } else for (const target of document.querySelectorAll(selector)) {
-      if (mode === 'remove') target.remove()
-      else if (mode === 'inner') { const box = target.cloneNode(); box.append(...parsed.cloneNode(true).childNodes); morphChildren(target, box) }
-      else if (mode === 'outer' && parsed.children.length === 1) morph(target, parsed.firstElementChild)
-      else target[inserts[mode] || 'replaceWith'](...fresh())
-    }
+function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
+  const whole = /<\/(html|head|body)>/i.exec(elements)
+  if (whole) {  // a whole document, head or body
+    const part = whole[1].toLowerCase().replace('html', 'documentElement')
+    return morph(document[part], new DOMParser().parseFromString(elements, 'text/html')[part])
   }
-  useViewTransition?.trim() === 'true' && document.startViewTransition ? document.startViewTransition(go) : go()
+  const wrap = { svg: 'svg', mathml: 'math' }[namespace]  // so <circle> is parsed as SVG
+  const parsed = wrap ? template(`<${wrap}>${elements}</${wrap}>`).firstElementChild : template(elements)
+  const fresh = () => [...parsed.childNodes].map(n => runScripts(document.importNode(n, true)))
+  if (!selector && /^(outer|replace)$/.test(mode)) {  // each top-level element patches its id
+    for (const node of [...parsed.children]) {
+      const target = node.id && document.getElementById(node.id)
+      if (!target) console.warn('Stario client: no element with id', node.id || '(none)', 'to patch')
+      else mode === 'outer' ? morph(target, node) : target.replaceWith(runScripts(document.importNode(node, true)))
+    }
+  } else if (!selector || !(mode in inserts || /^(outer|inner|remove)$/.test(mode))) {
+    throw new Error(`patch mode "${mode}" needs a selector, or is unknown`)
+  } else for (const target of document.querySelectorAll(selector)) {
+    if (mode === 'remove') target.remove()
+    else if (mode === 'inner') { const box = target.cloneNode(); box.append(...parsed.cloneNode(true).childNodes); morphChildren(target, box) }
+    else if (mode === 'outer' && parsed.children.length === 1) morph(target, parsed.firstElementChild)
+    else target[inserts[mode] || 'replaceWith'](...fresh())
+  }
 }
 
 // A <script> parsed from HTML text never runs; a re-created one does.
@@ -491,9 +467,8 @@ function runScripts(node) {
 }
 
 // === Morphing ===
-// Turn `old` into `next`, touching only what differs, so what the user has is kept: focus,
-// typed text, scroll, state. A child is matched by its id, or by ids inside it, else by tag;
-// an element with another id is never reused. Put stable ids on inputs and stateful widgets.
+// Turn `old` into `next` touching only what differs, so focus, typed text and state survive.
+// A child matches by id (its own or one inside it), else by tag; another id is never reused.
 function morph(old, next) {
   if (old.nodeName !== next.nodeName || old.nodeType === 1 && (old.id || next.id) && old.id !== next.id)
     return old.replaceWith(runScripts(document.importNode(next, true)))
@@ -539,8 +514,8 @@ function findMatch(node, next) {
     if (node.nodeType !== next.nodeType || node.nodeName !== next.nodeName) continue
     if (node.nodeType !== 1) return soft || node
     const ids = idsIn(node)
-    if ([...wanted].some(id => ids.has(id))) return node         // same id, or an id inside
-    if (!soft && !ids.size && !next.id) soft = node                // same tag, no ids to lose
+    if ([...wanted].some(id => ids.has(id))) return node  // same id, or an id inside
+    if (!soft && !ids.size && !next.id) soft = node  // same tag, no ids to lose
   }
   return soft
 }
@@ -548,4 +523,3 @@ function findMatch(node, next) {
 // === Start ===
 scan(document.documentElement)
 fire('datastar-ready')
-export { $ as signals, actions, mergeSignals, patchElements }
