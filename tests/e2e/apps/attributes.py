@@ -1,0 +1,59 @@
+"""The core attributes (DATASTAR.md 3.3 and 3.4) on one page: data-show, data-class, data-attr,
+data-style, data-computed, data-effect, data-indicator, data-on-interval, a debounced
+data-on:input and a data-on:keydown__window. /slow holds its answer until the test releases it,
+so the indicator can be seen while the request runs."""
+
+import asyncio
+
+from stario import Command, Query, Stario
+from tests.e2e.apps.common import page
+
+gate = asyncio.Event()
+
+
+async def home():
+    return page(
+        """
+        <h1>Attributes</h1>
+        <div data-signals="{visible: true, on: false, label: 'first', off: false, n: 1, fired: 0, last: '', key: ''}"></div>
+
+        <button id="toggle" data-on:click="$visible = !$visible; $on = !$on; $off = !$off; $label = 'second'">toggle</button>
+        <p id="shown" data-show="$visible">now you see me</p>
+        <p id="classy" class="base" data-class:active="$on" data-class="{'big bold': $on, quiet: !$on}">classy</p>
+        <button id="attrs" data-attr:title="$label" data-attr:aria-label="'label ' + $label" data-attr:disabled="$off">attrs</button>
+        <p id="styled" data-style:color="$on ? 'rgb(255, 0, 0)' : ''" style="color: rgb(0, 0, 255)">styled</p>
+
+        <div data-computed:double="$n * 2"></div>
+        <button id="inc" data-on:click="$n++">n + 1</button>
+        <span id="n" data-text="$n"></span>
+        <span id="double" data-text="$double"></span>
+        <p id="effect" data-effect="window.effectRuns = (window.effectRuns || 0) + 1; el.textContent = 'n=' + $n"></p>
+
+        <button id="slow" data-indicator:loading data-on:click="@post('/slow')">slow</button>
+        <span id="loading" data-text="$loading ? 'loading' : 'idle'"></span>
+        <span id="slow-result"></span>
+
+        <div data-signals:ticks="0" data-on-interval__duration.100ms="$ticks++"></div>
+        <span id="ticks" data-text="$ticks"></span>
+
+        <input id="search" data-on:input__debounce.200ms="$fired++; $last = el.value">
+        <span id="fired" data-text="$fired"></span>
+        <span id="last" data-text="$last"></span>
+
+        <div id="keys" data-on:keydown__window="$key = evt.key"></div>
+        <span id="key" data-text="$key"></span>
+        """
+    )
+
+
+async def slow():
+    gate.clear()
+    await gate.wait()
+    yield '<span id="slow-result">done</span>'
+
+
+async def release():
+    gate.set()
+
+
+app = Stario(Query("/", home), Command("/slow", slow), Command("/release", release))

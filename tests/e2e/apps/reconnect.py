@@ -1,0 +1,67 @@
+"""A stream the server breaks, to see the client reconnect (DATASTAR.md 1.2 and 2.3).
+
+Under the default retry 'auto' the client retries only a *network failure*, not a stream the
+server ended cleanly. So the first request of a "broken" stream sends one event (with an id) and
+then raises `BrokenConnection`, a BaseException: it escapes Stario's error handling (which would
+end the response cleanly), so uvicorn closes the socket without the final empty chunk and the
+browser sees a truncated body (ERR_INCOMPLETE_CHUNKED_ENCODING). The second request shows the
+``last-event-id`` header it carried and how long after the first it came.
+
+Each test uses its own key, so the attempt logs do not mix.
+"""
+
+import asyncio
+import json
+import time
+
+from stario import Context, Query, Stario, Writer
+from stario.datastar import PatchElements
+from tests.e2e.apps.common import page
+
+attempts: dict[str, list[dict]] = {}
+
+
+class BrokenConnection(BaseException):
+    """Not an Exception: Stario lets it through, and uvicorn drops the connection."""
+
+
+async def home(c: Context):
+    key, variant = c.params["key"], c.params["variant"]
+    return page(
+        f"""
+        <h1>Reconnect ({variant})</h1>
+        <div data-init="@get('/stream/{key}/{variant}')"></div>
+        <p id="first">waiting</p>
+        <p id="last-id">none yet</p>
+        <p id="gap"></p>
+        """
+    )
+
+
+async def stream(c: Context):
+    key, variant = c.params["key"], c.params["variant"]
+    log = attempts.setdefault(key, [])
+    log.append({"at": time.monotonic(), "last_event_id": c.headers.get("last-event-id")})
+    n = len(log)
+    if n == 1:
+        retry = 300 if variant == "retry" else None
+        yield PatchElements(f'<p id="first">attempt 1 ({variant})</p>', event_id="1", retry=retry)
+        if variant == "clean":
+            return  # a clean end: not retried under 'auto'
+        await asyncio.sleep(0.1)  # let the event reach the browser before the connection breaks
+        raise BrokenConnection
+    gap_ms = round((log[-1]["at"] - log[-2]["at"]) * 1000)
+    yield f'<p id="last-id">{log[-1]["last_event_id"]}</p>'
+    yield f'<p id="gap">attempt {n} after {gap_ms} ms</p>'
+    await asyncio.sleep(3600)  # stay open
+
+
+async def attempts_of(c: Context, w: Writer) -> None:
+    w.json([entry["last_event_id"] for entry in attempts.get(c.params["key"], [])])
+
+
+app = Stario(
+    Query("/page/{key}/{variant}", home),
+    Query("/stream/{key}/{variant}", stream),
+    Query("/attempts/{key}", attempts_of),
+)

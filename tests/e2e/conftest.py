@@ -1,0 +1,99 @@
+"""Fixtures for the browser tests: one Chromium for the session, a fresh context per test.
+
+- ``browser``: session-scoped, launched once (see `harness.chromium_path` and the flags there).
+- ``new_page()``: a page in a new browser context (fresh cookies and storage) that records its
+  console and uncaught errors; every context is closed after the test.
+- ``page``: one such page.
+
+A test fails loudly when a page it opened had an uncaught error (exception or unhandled
+rejection), unless it is marked ``@pytest.mark.allow_page_errors``. Console errors are recorded
+but only fail tests that call ``log_of(page).assert_clean()``. When a test fails, its report
+shows each page's console and the output of every test server still running.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e import harness
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "allow_page_errors: an uncaught error in the page does not fail this test by itself"
+    )
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=harness.TIMEOUT_MS)
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    path = harness.chromium_path()
+    try:
+        browser = playwright_instance.chromium.launch(
+            executable_path=path, headless=True, args=harness.CHROMIUM_FLAGS
+        )
+    except Exception as exc:
+        pytest.fail(
+            f"could not launch Chromium ({path or 'Playwright download'}): {exc}\n"
+            "Install Debian's 'chromium' package (scripts/test does it as root) or set STARIO_CHROMIUM.",
+            pytrace=False,
+        )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """A factory: ``new_page()`` opens a page in its own new browser context."""
+    opened = []
+
+    def make():
+        context = browser.new_context()
+        context.set_default_timeout(harness.TIMEOUT_MS)
+        page = context.new_page()
+        log = harness.watch(page)
+        opened.append((context, page, log))
+        return page
+
+    request.node.stash[_PAGES] = opened
+    yield make
+    uncaught = [(i, log) for i, (_, _, log) in enumerate(opened) if log.errors]
+    for context, page, _ in opened:
+        harness.forget(page)
+        try:
+            context.close()
+        except Exception:
+            pass
+    if uncaught and request.node.get_closest_marker("allow_page_errors") is None:
+        details = "\n".join(f"page {i}:\n  " + "\n  ".join(log.errors) for i, log in uncaught)
+        pytest.fail(f"uncaught error(s) in the browser page:\n{details}", pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh page (new context) whose console and errors are recorded: see `harness.log_of`."""
+    return new_page()
+
+
+_PAGES = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for i, (_, _, log) in enumerate(item.stash.get(_PAGES, [])):
+        report.sections.append((f"browser page {i}: console and errors", log.render()))
+    for server in harness.RUNNING:
+        tail = "\n".join(server.output().splitlines()[-60:])
+        report.sections.append((f"server {server.name} ({server.url}): output", tail or "(nothing)"))

@@ -1,0 +1,237 @@
+"""The browser-test harness: find Chromium, launch it, serve a test app, open pages that record
+what the browser logs.
+
+Used by ``conftest.py``; test modules import `serve_app`, `goto` and `log_of` from here.
+
+- Chromium is found in this order: ``STARIO_CHROMIUM``, ``/usr/bin/chromium`` (Debian's package),
+  then Playwright's own download. It is launched headless with a fresh user data directory
+  (Playwright makes one per launch) and the flags below, which stop its background network calls.
+- Each test app is a module under ``tests/e2e/apps/`` that defines ``app``. `serve_app` runs it
+  with uvicorn in a child process on 127.0.0.1 on a free port, waits until it answers, and
+  always stops it afterwards. Its output goes to a file, shown when a test fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+TIMEOUT_MS = 5_000
+"""Playwright's default wait for actions and expectations: short, so a broken client fails fast."""
+
+
+def chromium_path() -> str | None:
+    """The Chromium binary to launch; ``None`` means Playwright's own download."""
+    configured = os.environ.get("STARIO_CHROMIUM")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            raise RuntimeError(f"STARIO_CHROMIUM={configured!r} is not an executable file")
+        return configured
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Serving a test app
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """A test app running in uvicorn: its base URL, and its output so far."""
+
+    name: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def output(self) -> str:
+        """Everything the server printed (uvicorn's log, tracebacks)."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def get(self, path: str, timeout: float = 5) -> str:
+        """GET ``path`` from the test process itself (not the browser); the body as text."""
+        with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: bytes = b"", timeout: float = 5) -> str:
+        """POST to ``path`` from the test process itself (no Origin header, like curl)."""
+        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read().decode()
+
+
+RUNNING: list[Server] = []
+"""Servers alive right now, so a failing test's report can show their output."""
+
+
+@contextlib.contextmanager
+def serve_app(name: str, env: dict[str, str] | None = None, timeout: float = 15.0) -> Iterator[Server]:
+    """Run ``tests/e2e/apps/NAME.py``'s ``app`` with uvicorn on 127.0.0.1; yield the `Server`.
+
+    ``env`` adds environment variables for the server process (``STARIO_DATASTAR_URL``...).
+    The server is stopped (terminate, then kill) however the block ends.
+    """
+    port = free_port()
+    log_file = tempfile.NamedTemporaryFile(prefix=f"stario-e2e-{name}-", suffix=".log", delete=False)
+    log_path = Path(log_file.name)
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", f"tests.e2e.apps.{name}:app",
+            "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "warning", "--no-access-log",
+            "--timeout-graceful-shutdown", "1",
+        ],
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+    log_file.close()
+    server = Server(name, f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        _wait_until_up(server, timeout)
+        RUNNING.append(server)
+        yield server
+    finally:
+        if server in RUNNING:
+            RUNNING.remove(server)
+        process.terminate()
+        try:
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_path.unlink(missing_ok=True)
+
+
+def _wait_until_up(server: Server, timeout: float) -> None:
+    # Every Stario app serves its client under /_stario/, so that path answers once it is up.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            tail = "\n".join(server.output().splitlines()[-15:])
+            raise RuntimeError(
+                f"the test app {server.name!r} exited with {server.process.returncode} before serving; "
+                f"the end of its output:\n{tail}"
+            )
+        try:
+            urllib.request.urlopen(server.url + "/_stario/client.js", timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the test app {server.name!r} did not come up within {timeout} s:\n{server.output()}")
+
+
+# ------------------------------------------------------------------------------------------------
+# What a page logs
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageLog:
+    """The console messages and uncaught errors of one page."""
+
+    console: list[tuple[str, str, str]] = field(default_factory=list)
+    """(type, text, url) of every console message: type is 'log', 'warning', 'error'..."""
+    errors: list[str] = field(default_factory=list)
+    """Uncaught exceptions and unhandled rejections in the page."""
+
+    def console_errors(self) -> list[str]:
+        """Console errors, except the browser's own 404 for /favicon.ico."""
+        return [
+            f"{text} ({url})" if url else text
+            for kind, text, url in self.console
+            if kind == "error" and not url.endswith("/favicon.ico")
+        ]
+
+    def warnings(self) -> list[str]:
+        return [text for kind, text, _ in self.console if kind == "warning"]
+
+    def assert_clean(self) -> None:
+        """No uncaught error and no console error."""
+        problems = [f"uncaught: {e}" for e in self.errors] + [f"console.error: {e}" for e in self.console_errors()]
+        assert not problems, "the page reported errors:\n" + "\n".join(problems)
+
+    def render(self) -> str:
+        lines = [f"[{kind}] {text}" + (f" ({url})" if url else "") for kind, text, url in self.console]
+        lines += [f"[uncaught] {error}" for error in self.errors]
+        return "\n".join(lines) or "(nothing)"
+
+
+_LOGS: dict[int, PageLog] = {}
+
+
+def watch(page) -> PageLog:
+    """Start recording ``page``'s console and uncaught errors."""
+    log = PageLog()
+    page.on(
+        "console",
+        lambda message: log.console.append((message.type, message.text, (message.location or {}).get("url", ""))),
+    )
+    page.on("pageerror", lambda error: log.errors.append(f"{error.name}: {error.message}\n{error.stack or ''}".strip()))
+    _LOGS[id(page)] = log
+    return log
+
+
+def log_of(page) -> PageLog:
+    """The `PageLog` of a page opened by the ``page`` / ``new_page`` fixtures."""
+    return _LOGS[id(page)]
+
+
+def forget(page) -> None:
+    _LOGS.pop(id(page), None)
+
+
+# ------------------------------------------------------------------------------------------------
+# Opening a test page
+# ------------------------------------------------------------------------------------------------
+
+
+def goto(page, url: str) -> None:
+    """Open ``url`` and wait until the client has processed it.
+
+    Test pages built with ``tests.e2e.apps.common.page`` carry a hidden
+    ``<span id="client-ready" data-text="'ready'">``: once it reads "ready", the client has
+    scanned the page and attached its listeners, so clicks are not lost.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    try:
+        expect(page.locator("#client-ready")).to_have_text("ready")
+    except AssertionError as exc:
+        raise AssertionError(
+            f"the client did not process {url}: #client-ready (data-text=\"'ready'\") never read 'ready'.\n"
+            f"Page log:\n{log_of(page).render()}"
+        ) from exc

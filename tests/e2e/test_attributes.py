@@ -1,0 +1,132 @@
+"""Core attributes in the browser, as DATASTAR.md 3.3 / 3.4 describe them."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.harness import goto, log_of, serve_app
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app("attributes") as server:
+        yield server
+
+
+@pytest.fixture
+def opened(page, server):
+    goto(page, server.url + "/")
+    yield page
+    log_of(page).assert_clean()
+
+
+def test_data_show(opened):
+    page = opened
+    expect(page.locator("#shown")).to_be_visible()
+    page.click("#toggle")
+    expect(page.locator("#shown")).to_be_hidden()
+    assert page.locator("#shown").evaluate("el => el.style.display") == "none"
+    page.click("#toggle")
+    expect(page.locator("#shown")).to_be_visible()
+
+
+def test_data_class(opened):
+    page = opened
+    classy = page.locator("#classy")
+    expect(classy).to_have_class("base quiet")
+    page.click("#toggle")
+    # data-class:active and an object whose key lists two classes; 'base' from the markup stays.
+    expect(classy).to_have_class(re.compile(r"^(?=.*\bbase\b)(?=.*\bactive\b)(?=.*\bbig\b)(?=.*\bbold\b)(?!.*\bquiet\b)"))
+    page.click("#toggle")
+    expect(classy).to_have_class("base quiet")
+
+
+def test_data_attr(opened):
+    page = opened
+    button = page.locator("#attrs")
+    expect(button).to_have_attribute("title", "first")
+    expect(button).to_have_attribute("aria-label", "label first")
+    expect(button).not_to_have_attribute("disabled", re.compile(".*"))  # false removes it
+    page.click("#toggle")
+    expect(button).to_have_attribute("title", "second")
+    expect(button).to_have_attribute("aria-label", "label second")
+    expect(button).to_have_attribute("disabled", "")  # true sets it, empty
+    expect(button).to_be_disabled()
+
+
+def test_data_style(opened):
+    page = opened
+    styled = page.locator("#styled")
+    expect(styled).to_have_css("color", "rgb(0, 0, 255)")
+    page.click("#toggle")
+    expect(styled).to_have_css("color", "rgb(255, 0, 0)")
+    page.click("#toggle")
+    # A falsy value restores the original inline style.
+    expect(styled).to_have_css("color", "rgb(0, 0, 255)")
+
+
+def test_data_computed(opened):
+    page = opened
+    expect(page.locator("#n")).to_have_text("1")
+    expect(page.locator("#double")).to_have_text("2")
+    page.click("#inc")
+    expect(page.locator("#n")).to_have_text("2")
+    expect(page.locator("#double")).to_have_text("4")
+    page.click("#inc")
+    expect(page.locator("#double")).to_have_text("6")
+
+
+def test_data_effect_reruns_when_what_it_reads_changes(opened):
+    page = opened
+    expect(page.locator("#effect")).to_have_text("n=1")
+    assert page.evaluate("window.effectRuns") == 1
+    page.click("#inc")
+    expect(page.locator("#effect")).to_have_text("n=2")
+    assert page.evaluate("window.effectRuns") == 2
+    # Signals the effect does not read do not re-run it.
+    page.click("#toggle")
+    expect(page.locator("#shown")).to_be_hidden()
+    assert page.evaluate("window.effectRuns") == 2
+
+
+def test_data_indicator_is_true_while_the_request_runs(opened, server):
+    page = opened
+    loading = page.locator("#loading")
+    expect(loading).to_have_text("idle")
+    page.click("#slow")
+    expect(loading).to_have_text("loading")
+    server.post("/release")
+    expect(page.locator("#slow-result")).to_have_text("done")
+    expect(loading).to_have_text("idle")
+
+
+def test_data_on_interval(opened):
+    page = opened
+    ticks = page.locator("#ticks")
+    # Every 100 ms: at least 3 ticks well within the timeout.
+    expect(ticks).to_have_text(re.compile(r"^([3-9]|\d{2,})$"))
+
+
+def test_debounced_input_fires_once_after_typing_stops(opened):
+    page = opened
+    page.click("#search")
+    page.keyboard.type("hello", delay=40)  # 5 input events, 40 ms apart: under the 200 ms debounce
+    expect(page.locator("#last")).to_have_text("hello")
+    expect(page.locator("#fired")).to_have_text("1")
+    time.sleep(0.4)  # longer than the debounce: no late second call
+    expect(page.locator("#fired")).to_have_text("1")
+    page.keyboard.type("!")
+    expect(page.locator("#last")).to_have_text("hello!")
+    expect(page.locator("#fired")).to_have_text("2")
+
+
+def test_keydown_on_window(opened):
+    page = opened
+    # The listener sits on a div that cannot have focus: only a window listener hears the key.
+    page.locator("h1").click()
+    page.keyboard.press("k")
+    expect(page.locator("#key")).to_have_text("k")
+    page.keyboard.press("Enter")
+    expect(page.locator("#key")).to_have_text("Enter")
