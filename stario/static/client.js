@@ -225,7 +225,8 @@ function timed(mods, fn) {
 
 function on({ el, key, mods, exec }) {
   const name = mods.get('case')?.[0] === 'camel' ? camel(key) : key
-  const target = mods.has('window') ? window : mods.has('document') || mods.has('outside') ? document : el
+  const target = mods.has('window') ? window  // datastar-fetch and the like fire on document
+    : mods.has('document') || mods.has('outside') || name.startsWith('datastar-') ? document : el
   const act = timed(mods, exec)
   return listen(target, name, evt => {
     if (mods.has('outside') && el.contains(evt.target)) return
@@ -366,7 +367,9 @@ function body(el, method, url, o, evt) {
     const submitter = evt?.submitter || (el.tagName === 'BUTTON' && el)
     if (submitter?.name) data.append(submitter.name, submitter.value)
     if (inQuery) { data.forEach((v, k) => target.searchParams.append(k, v)); data = undefined }
-    else if (form.enctype !== 'multipart/form-data') data = new URLSearchParams(data)  // the browser sets the type
+    else if (form.enctype !== 'multipart/form-data') {  // (for multipart the browser sets the type)
+      data = new URLSearchParams(data); headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    }
   } else {
     data = JSON.stringify(o.payload !== undefined ? o.payload : filtered(o.filterSignals))
     if (inQuery) { target.searchParams.set('datastar', data); data = undefined }
@@ -448,7 +451,7 @@ function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
     throw new Error(`patch mode "${mode}" needs a selector, or is unknown`)
   } else for (const target of document.querySelectorAll(selector)) {
     if (mode === 'remove') target.remove()
-    else if (mode === 'inner') { const box = target.cloneNode(); box.append(...parsed.cloneNode(true).childNodes); morphChildren(target, box) }
+    else if (mode === 'inner') morph(target, parsed, true)
     else if (mode === 'outer' && parsed.children.length === 1) morph(target, parsed.firstElementChild)
     else target[inserts[mode] || 'replaceWith'](...fresh())
   }
@@ -469,7 +472,15 @@ function runScripts(node) {
 // === Morphing ===
 // Turn `old` into `next` touching only what differs, so focus, typed text and state survive.
 // A child matches by id (its own or one inside it), else by tag; another id is never reused.
-function morph(old, next) {
+// An element whose id turns up elsewhere in the new HTML is moved there, not re-created.
+let pool = new Map()  // id -> element, in the tree being morphed
+
+function morph(old, next, childrenOnly) {
+  pool = new Map([...old.querySelectorAll('[id]')].map(e => [e.id, e]))
+  childrenOnly ? morphChildren(old, next) : morphNode(old, next)
+}
+
+function morphNode(old, next) {
   if (old.nodeName !== next.nodeName || old.nodeType === 1 && (old.id || next.id) && old.id !== next.id)
     return old.replaceWith(runScripts(document.importNode(next, true)))
   if (old.nodeType !== 1) { if (old.nodeValue !== next.nodeValue) old.nodeValue = next.nodeValue; return }
@@ -498,10 +509,15 @@ const idsIn = node => new Set(node.nodeType === 1 ? [node.id, ...[...node.queryS
 function morphChildren(oldParent, newParent) {
   let cursor = oldParent.firstChild
   for (const next of [...newParent.childNodes]) {
-    const match = findMatch(cursor, next)
+    let match = findMatch(cursor, next)
+    if (!match && next.nodeType === 1) {
+      const elsewhere = pool.get(next.id)
+      if (elsewhere?.nodeName === next.nodeName && !elsewhere.contains(oldParent)) match = elsewhere
+      else if ([...idsIn(next)].some(id => pool.has(id))) match = document.importNode(next, false)  // a shell to move them into
+    }
     if (!match) { oldParent.insertBefore(runScripts(document.importNode(next, true)), cursor); continue }
-    if (match !== cursor) (oldParent.moveBefore ? oldParent.moveBefore : oldParent.insertBefore).call(oldParent, match, cursor)
-    morph(match, next)
+    if (match !== cursor) (match.isConnected && oldParent.moveBefore ? oldParent.moveBefore : oldParent.insertBefore).call(oldParent, match, cursor)
+    morphNode(match, next)
     cursor = match.nextSibling
   }
   while (cursor) { const gone = cursor; cursor = cursor.nextSibling; gone.remove() }
