@@ -17,8 +17,7 @@ let patch = null  // what changed since the last flush, for datastar-signal-patc
 function track(path) {
   if (!running) return
   if (!readers.has(path)) readers.set(path, new Set())
-  readers.get(path).add(running)
-  running.deps.add(readers.get(path))
+  running.deps.add(readers.get(path).add(running))
 }
 
 function changed(path, value) {
@@ -76,6 +75,7 @@ function parentOf(obj, path) {  // for 'a.b': [obj.a, 'b'], making objects on th
   return [obj, last]
 }
 const setIn = (obj, path, value) => { const [o, k] = parentOf(obj, path); o[k] = value }
+
 const setPath = (path, value) => { const [o, k] = parentOf(root, path); write(o, path, k, value) }
 const getPath = path => path.split('.').reduce((o, k) => o?.[k], root)
 
@@ -317,11 +317,10 @@ for (const method of ['get', 'post', 'put', 'patch', 'delete'])
 async function request(el, method, url, opts, evt) {
   const o = { contentType: 'json', retry: 'auto', retryInterval: 1000,
     retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, requestCancellation: 'auto', ...opts }
-  let cancel = o.requestCancellation
-  if (!(cancel instanceof AbortController)) {
-    if (cancel !== 'disabled') inflight.get(el)?.abort()  // a new request from an element ends its last one
-    inflight.set(el, cancel = new AbortController())
-  }
+  // A new request from an element ends its last one, unless cancellation is 'disabled'.
+  if (o.requestCancellation !== 'disabled') inflight.get(el)?.abort()
+  const cancel = new AbortController()
+  inflight.set(el, cancel)
   if (!body(el, method, url, o, evt)) return  // an invalid form is not sent
   const report = (type, more) => fire('datastar-fetch', { type, el, argsRaw: { method, url, ...opts }, ...more })
   let lastId, wait = o.retryInterval, tries = 0
