@@ -1,9 +1,7 @@
 // Stario's browser client: a small, readable implementation of the Datastar 1.0 protocol.
-// The server sends HTML and signals; this file makes them live, in four parts:
-//   1. signals (the page's state, `$count`), and effects that re-run when what they read changes;
-//   2. `data-*` attributes (`data-on:click`, `data-text`...), wired to signals;
-//   3. actions (`@get('/url')`): a fetch whose answer is read as Server-Sent Events;
-//   4. the events: `datastar-patch-elements` (morph HTML in) and `datastar-patch-signals`.
+// The server sends HTML and signals; this file makes them live, in four parts: 1. signals (the
+// page's state) and effects; 2. `data-*` attributes; 3. actions (`@get('/url')`), whose answers
+// are read as Server-Sent Events; 4. the events: `datastar-patch-elements` and `-patch-signals`.
 
 // === 1. signals and effects ===
 // Signals live in one object tree, read through a Proxy that notes each path an effect reads
@@ -11,8 +9,7 @@
 const root = {}
 const readers = new Map()  // path -> Set of effects that read it ('' = the whole tree)
 const queue = new Set()  // effects to re-run, flushed together in one microtask
-let running = null  // the effect running now
-let patch = null  // what changed since the last flush, for datastar-signal-patch
+let running = null, flushing = false  // the effect running now; a flush is due
 
 function track(path) {
   if (!running) return
@@ -20,18 +17,16 @@ function track(path) {
   running.deps.add(readers.get(path).add(running))
 }
 
-function changed(path, value) {
+function changed(path) {
   for (const [key, effects] of readers)
     if (key === '' || key === path || key.startsWith(path + '.') || path.startsWith(key + '.'))
       effects.forEach(e => e !== running && queue.add(e))
-  if (!patch) { patch = {}; queueMicrotask(flush) }
-  setIn(patch, path, value === undefined ? null : value)
+  if (queue.size && !flushing) { flushing = true; queueMicrotask(flush) }
 }
 
 function flush() {
-  const p = patch, effects = [...queue]
-  patch = null; queue.clear()
-  fire('datastar-signal-patch', p)
+  const effects = [...queue]
+  queue.clear(); flushing = false
   effects.forEach(e => e.dead || e())
 }
 
@@ -49,7 +44,7 @@ function effect(fn) {
 const plain = v => v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Node)
 const proxies = new WeakMap()
 
-// The `$` expressions see: `$user.name` is compiled to `$.user.name` and read through here.
+// The `$` of expressions: `$user.name` is compiled to `$.user.name`, read through here.
 function signalsAt(obj, prefix) {
   if (!proxies.has(obj)) proxies.set(obj, new Proxy(obj, {
     get(target, key) {
@@ -67,7 +62,7 @@ function signalsAt(obj, prefix) {
 const $ = signalsAt(root, '')
 
 function write(target, path, key, value) {
-  if (target[key] !== value) { target[key] = value; changed(path, value) }
+  if (target[key] !== value) { target[key] = value; changed(path) }
 }
 function parentOf(obj, path) {  // for 'a.b': [obj.a, 'b'], making objects on the way
   const keys = path.split('.'), last = keys.pop()
@@ -91,7 +86,7 @@ function mergeSignals(values, onlyIfMissing = false, target = root, prefix = '')
   }
 }
 
-// Every signal as [path, value]; and the signals a filter keeps, as a tree, for sending.
+// Every signal as [path, value]; the signals a filter keeps, as a tree.
 const leaves = (obj = root, prefix = '') =>
   Object.entries(obj).flatMap(([k, v]) => plain(v) ? leaves(v, prefix + k + '.') : [[prefix + k, v]])
 const matches = (path, { include = /.*/, exclude = /^$/ } = {}) => include.test(path) && !exclude.test(path)
@@ -123,28 +118,21 @@ function compile(code, returns) {
 
 function run(el, code, evt, returns = true) {
   try { return compile(code, returns)($, actions, { el, evt }, el, evt) }
-  catch (err) { console.error(`Stario client: error in "${code}" on`, el, err) }
+  catch (err) { console.error(`error in "${code}" on`, el, err) }
 }
 
 // === 2. attributes ===
 const camel = s => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())
 const ms = (t, fallback) => t ? parseFloat(t) * (/\ds$/.test(t) ? 1000 : 1) : fallback  // 500ms, 1s, 500
-const listen = (target, type, fn, options) => {
-  target.addEventListener(type, fn, options)
-  return () => target.removeEventListener(type, fn, options)
-}
+const listen = (target, type, fn, options) => (target.addEventListener(type, fn, options), () => target.removeEventListener(type, fn, options))
+const all = stops => () => stops.forEach(stop => stop())  // one cleanup for several
 
 // A plugin gets `a`: `a.el`; from `data-on:click__debounce.200ms`, `a.key` "click" and `a.mods`
 // {debounce: ['200ms']}; `a.value`, `a.val()` (evaluated), `a.exec(evt)` (run as statements), and
-// `a.map()`: {done: $x} for `data-class:done="$x"` and `data-class="{done: $x}"` alike.
-// It may return a cleanup, run when the element or attribute goes away.
+// `a.map()`: {done: $x} for `data-class:done="$x"` or `="{done: $x}"`. It may return a cleanup.
 const plugins = {
   signals: a => mergeSignals(a.key ? { [camel(a.key)]: a.val() } : a.val() || {}, a.mods.has('ifmissing')),
-  computed(a) {
-    const stops = Object.entries(a.key ? { [camel(a.key)]: a.val } : a.val() || {})
-      .map(([name, fn]) => effect(() => setPath(name, fn())))
-    return () => stops.forEach(stop => stop())
-  },
+  computed: a => all(Object.entries(a.key ? { [camel(a.key)]: a.val } : a.val() || {}).map(([name, fn]) => effect(() => setPath(name, fn())))),
   effect: a => effect(() => a.exec()),
   text: a => effect(() => { a.el.textContent = a.val() ?? '' }),
   show: a => effect(() => a.el.style[a.val() ? 'removeProperty' : 'setProperty']('display', 'none')),
@@ -167,26 +155,16 @@ const plugins = {
   },
   bind,
   on,
-  init(a) {
-    const t = setTimeout(a.exec, ms(a.mods.get('delay')?.[0], 0))
-    return () => clearTimeout(t)
-  },
-  'on-load'(a) {
-    console.warn('data-on-load is the pre-1.0 name of data-init', a.el)
-    return plugins.init(a)
-  },
+  init: a => { const t = setTimeout(a.exec, ms(a.mods.get('delay')?.[0], 0)); return () => clearTimeout(t) },
+  'on-load': a => (console.warn('data-on-load is the pre-1.0 name of data-init', a.el), plugins.init(a)),
   'on-interval'(a) {
-    const [duration, leading] = a.mods.get('duration') || []
+    const [duration, leading] = a.mods.get('duration') || [], t = setInterval(a.exec, ms(duration, 1000))
     if (leading) a.exec()
-    const t = setInterval(a.exec, ms(duration, 1000))
     return () => clearInterval(t)
   },
   'on-intersect'(a) {
-    const m = a.mods
-    const io = new IntersectionObserver(entries => entries.forEach(entry => {
-      if (entry.isIntersecting === m.has('exit')) return
-      a.exec(entry)
-      if (m.has('once')) io.disconnect()
+    const m = a.mods, io = new IntersectionObserver(entries => entries.forEach(entry => {
+      if (entry.isIntersecting !== m.has('exit')) { a.exec(entry); m.has('once') && io.disconnect() }
     }), { threshold: m.has('full') ? 1 : m.has('half') ? 0.5 : (m.get('threshold')?.[0] || 0) / 100 })
     io.observe(a.el)
     return () => io.disconnect()
@@ -194,9 +172,7 @@ const plugins = {
   indicator(a) {  // true while this element's request runs
     const name = camel(a.key || a.value)
     setPath(name, false)
-    return listen(document, 'datastar-fetch', ({ detail: d }) => {
-      if (d.el === a.el && /^(started|finished)$/.test(d.type)) setPath(name, d.type === 'started')
-    })
+    return listen(document, 'datastar-fetch', ({ detail: d }) => d.el === a.el && /^(started|finished)$/.test(d.type) && setPath(name, d.type === 'started'))
   },
   ref: a => setPath(camel(a.key || a.value), a.el),
   'json-signals': a => effect(() => {
@@ -204,7 +180,6 @@ const plugins = {
     a.el.textContent = JSON.stringify(filtered(a.value ? a.val() : { exclude: /^$/ }), null, a.mods.has('terse') ? 0 : 2)
   }),
 }
-
 
 // Wrap a handler in the delay / debounce / throttle modifiers.
 function timed(mods, fn) {
@@ -245,15 +220,13 @@ function bind({ el, key, value }) {
     : el.value
   const update = () => setPath(name, read())
   if (getPath(name) === undefined) update()
-  const stops = ['input', 'change', 'datastar-prop-change'].map(evt => listen(el, evt, update))
-  stops.push(effect(() => {  // signal -> element
-    track(name)
+  return all([...['input', 'change', 'datastar-prop-change'].map(evt => listen(el, evt, update)), effect(() => {
+    track(name)  // signal -> element
     const v = getPath(name)
     if (type === 'checkbox') el.checked = !!v
     else if (type === 'radio') el.checked = el.value === String(v)
     else if (el.value !== String(v ?? '')) el.value = v ?? ''
-  }))
-  return () => stops.forEach(stop => stop())
+  })])
 }
 
 // === Applying attributes ===
@@ -360,13 +333,13 @@ function body(el, method, url, o, evt) {
   let data
   if (o.contentType === 'form') {
     const form = o.selector ? document.querySelector(o.selector) : el.closest('form')
-    if (!form) return console.error('Stario client: contentType "form" needs a form', el)
+    if (!form) return console.error('no form to send', el)
     if (!form.checkValidity()) return form.reportValidity()
     data = new FormData(form)
     const submitter = evt?.submitter || (el.tagName === 'BUTTON' && el)
     if (submitter?.name) data.append(submitter.name, submitter.value)
     if (inQuery) { data.forEach((v, k) => target.searchParams.append(k, v)); data = undefined }
-    else if (form.enctype !== 'multipart/form-data') {  // (for multipart the browser sets the type)
+    else if (form.enctype !== 'multipart/form-data') {  // multipart: the browser sets the type
       data = new URLSearchParams(data); headers['Content-Type'] = 'application/x-www-form-urlencoded'
     }
   } else {
@@ -401,7 +374,7 @@ async function read(res, el, o, meta) {
       if (line === '') {
         meta(event.id, event.retry)
         const args = {}
-        for (const l of event.data.join('\n').split('\n')) {  // "key value" lines, repeats joined
+        for (const l of event.data) {  // "key value" lines, repeats joined
           const [, k, v = ''] = /^(\S*) ?(.*)$/s.exec(l)
           args[k] = k in args ? args[k] + '\n' + v : v
         }
@@ -425,7 +398,7 @@ function dispatch(type, args, el) {
       try { value = JSON.parse(args.signals) } catch { value = Function(`return (${args.signals})`)() }
       mergeSignals(value, args.onlyIfMissing?.trim() === 'true')
     }
-  } catch (err) { console.error(`Stario client: could not apply ${type}`, args, err) }
+  } catch (err) { console.error(`could not apply ${type}`, args, err) }
 }
 
 const template = html => { const t = document.createElement('template'); t.innerHTML = html; return t.content }
@@ -443,11 +416,11 @@ function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
   if (!selector && /^(outer|replace)$/.test(mode)) {  // each top-level element patches its id
     for (const node of [...parsed.children]) {
       const target = node.id && document.getElementById(node.id)
-      if (!target) console.warn('Stario client: no element with id', node.id || '(none)', 'to patch')
+      if (!target) console.warn('no element to patch with id', node.id)
       else mode === 'outer' ? morph(target, node) : target.replaceWith(runScripts(document.importNode(node, true)))
     }
   } else if (!selector || !(mode in inserts || /^(outer|inner|remove)$/.test(mode))) {
-    throw new Error(`patch mode "${mode}" needs a selector, or is unknown`)
+    throw new Error(`no selector, or an unknown mode: ${mode}`)
   } else for (const target of document.querySelectorAll(selector)) {
     if (mode === 'remove') target.remove()
     else if (mode === 'inner') morph(target, parsed, true)
@@ -470,8 +443,8 @@ function runScripts(node) {
 
 // === Morphing ===
 // Turn `old` into `next` touching only what differs, so focus, typed text and state survive.
-// A child matches by id (its own or one inside it), else by tag; another id is never reused.
-// An element whose id turns up elsewhere in the new HTML is moved there, not re-created.
+// A child matches by id (its own or one inside it), else by tag; another id is never reused;
+// an id found elsewhere is moved, not re-created.
 let pool = new Map()  // id -> element, in the tree being morphed
 
 function morph(old, next, childrenOnly) {
@@ -512,7 +485,7 @@ function morphChildren(oldParent, newParent) {
     if (!match && next.nodeType === 1) {
       const elsewhere = pool.get(next.id)
       if (elsewhere?.nodeName === next.nodeName && !elsewhere.contains(oldParent)) match = elsewhere
-      else if ([...idsIn(next)].some(id => pool.has(id))) match = document.importNode(next, false)  // a shell to move them into
+      else if ([...idsIn(next)].some(id => pool.has(id))) match = document.importNode(next, false)  // a shell for them
     }
     if (!match) { oldParent.insertBefore(runScripts(document.importNode(next, true)), cursor); continue }
     if (match !== cursor) (match.isConnected && oldParent.moveBefore ? oldParent.moveBefore : oldParent.insertBefore).call(oldParent, match, cursor)
