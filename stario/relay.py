@@ -1,0 +1,375 @@
+"""In-process publish/subscribe: `Relay`, to fan messages out to SSE streams.
+
+::
+
+    relay = Relay()
+
+    async def messages(c):
+        async for text in relay.subscribe("chat.room1"):
+            yield p({"id": "last"}, text)   # ends when the browser leaves; so does the subscription
+
+    async def send(c, w):
+        relay.publish("chat.room1", (await c.signals())["text"])
+
+Topics are dot-separated names (``chat.room1``). A pattern matches topics segment by segment:
+
+- a name matches itself: ``chat.room1`` matches ``chat.room1`` only;
+- ``*`` matches exactly one segment: ``chat.*`` matches ``chat.room1``, not ``chat`` or ``chat.room1.typing``;
+- ``>``, only as the last segment, matches one or more segments: ``chat.>`` matches ``chat.room1`` and
+  ``chat.room1.typing``, not ``chat``. (NATS's notation; not ``**``, which usually also matches nothing.)
+
+Every subscription has a bounded inbox. `Relay.publish` drops the message into each matching inbox and
+returns at once. When an inbox is full its oldest message is dropped and counted
+(``subscription.dropped``): a slow reader loses old news, and never slows the publisher or makes memory
+grow.
+
+A subscription ends when its ``async for`` loop ends, however it ends (``break``, an exception, the
+task cancelled because the browser left, the generator around it closed): it is removed as soon as
+nothing refers to it any more. ``async with relay.subscribe(...) as inbox:`` ends it at a known point,
+and is the way to subscribe *before* sending a first render, so that no message falls in between.
+
+A relay belongs to one event loop's thread. To publish from another thread, hand the call to the loop:
+``loop.call_soon_threadsafe(relay.publish, topic, message)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable
+from typing import Any, NamedTuple
+
+from stario.telemetry import Span
+
+__all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE"]
+
+DEFAULT_INBOX_SIZE = 256
+"""How many unread messages a subscription keeps, unless told otherwise."""
+
+
+class Message(NamedTuple):
+    """A message and the topic it was published on, as ``subscribe(..., with_topic=True)`` gives them."""
+
+    topic: str
+    data: Any
+
+
+class Relay:
+    """Publish messages on topics; every subscription whose pattern matches gets them in its inbox.
+
+    ``inbox_size`` is the default number of unread messages a subscription keeps before it starts
+    dropping the oldest.
+    """
+
+    def __init__(self, inbox_size: int = DEFAULT_INBOX_SIZE) -> None:
+        self.inbox_size = _check_size(inbox_size)
+        self.closed = False
+        # Exact topics are a dict lookup; wildcard patterns are scanned, once per distinct pattern
+        # however many subscribe to it. Both hold immutable tuples of inboxes, and `_wild` itself is
+        # replaced rather than changed, so a publish in progress never sees the sets change under it
+        # (a subscription dropped by the garbage collector may unsubscribe at any moment).
+        self._exact: dict[str, tuple[_Inbox, ...]] = {}
+        self._wild: dict[str, _Wildcard] = {}
+        self._inboxes: set[_Inbox] = set()
+        self._sequence = 0
+
+    def publish(self, topic: str, message: Any) -> int:
+        """Deliver ``message`` to every subscription matching ``topic``; return how many got it.
+
+        Never blocks and never waits for a reader: a full inbox drops its oldest message instead.
+        """
+        _check_topic(topic)
+        # A subscription with several patterns may match a topic more than once; the publish's
+        # number lets its inbox take the message only the first time.
+        self._sequence = sequence = self._sequence + 1
+        delivered = 0
+        for inbox in self._exact.get(topic, ()):
+            delivered += inbox.put(topic, message, sequence)
+        wild = self._wild
+        if wild:
+            segments = topic.split(".")
+            for entry in wild.values():
+                if entry.matches(segments):
+                    for inbox in entry.inboxes:
+                        delivered += inbox.put(topic, message, sequence)
+        return delivered
+
+    def subscribe(
+        self,
+        *patterns: str,
+        with_topic: bool = False,
+        inbox_size: int | None = None,
+        span: Span | None = None,
+    ) -> Subscription:
+        """Subscribe to the topics matching any of ``patterns``, from now on.
+
+        Iterate the result with ``async for`` (or use it with ``async with``). Each item is the
+        message as published, or a `Message` (``topic, data``) with ``with_topic=True``.
+        ``inbox_size`` overrides the relay's default. With ``span``, lost messages are recorded on
+        it: a ``relay.dropped`` event (``topic`` of the first message lost, ``dropped`` how many)
+        when the subscription next reads or ends.
+        """
+        if self.closed:
+            raise RuntimeError("this relay is closed; it takes no new subscriptions")
+        if not patterns:
+            raise TypeError("subscribe() needs at least one pattern, such as 'room.1' or 'room.*'")
+        split = {pattern: _split_pattern(pattern) for pattern in patterns}  # also drops repeats
+        size = self.inbox_size if inbox_size is None else _check_size(inbox_size)
+        inbox = _Inbox(self, tuple(split), size, with_topic, span)
+        for pattern, parts in split.items():
+            if "*" in parts or ">" in parts:
+                self._add_wildcard(pattern, parts, inbox)
+            else:
+                self._exact[pattern] = self._exact.get(pattern, ()) + (inbox,)
+        self._inboxes.add(inbox)
+        return Subscription(inbox)
+
+    def subscriber_count(self, topic: str | None = None) -> int:
+        """How many subscriptions are open; with ``topic``, how many a publish to it would reach."""
+        if topic is None:
+            return len(self._inboxes)
+        _check_topic(topic)
+        reached = set(self._exact.get(topic, ()))
+        segments = topic.split(".")
+        for entry in self._wild.values():
+            if entry.matches(segments):
+                reached.update(entry.inboxes)
+        return len(reached)
+
+    def close(self) -> None:
+        """End every subscription (their ``async for`` loops finish) and refuse new ones.
+
+        For an app's teardown, so that open streams end instead of waiting for messages.
+        """
+        self.closed = True
+        for inbox in tuple(self._inboxes):
+            inbox.close()
+
+    def _add_wildcard(self, pattern: str, parts: tuple[str, ...], inbox: _Inbox) -> None:
+        entry = self._wild.get(pattern)
+        if entry is None:
+            self._wild = {**self._wild, pattern: _Wildcard(parts, (inbox,))}
+        else:
+            entry.inboxes += (inbox,)
+
+    def _remove(self, inbox: _Inbox) -> None:
+        self._inboxes.discard(inbox)
+        for pattern in inbox.patterns:
+            exact = self._exact.get(pattern)
+            if exact is not None:
+                rest = tuple(other for other in exact if other is not inbox)
+                if rest:
+                    self._exact[pattern] = rest
+                else:
+                    del self._exact[pattern]
+                continue
+            entry = self._wild.get(pattern)
+            if entry is not None:
+                entry.inboxes = tuple(other for other in entry.inboxes if other is not inbox)
+                if not entry.inboxes:
+                    self._wild = {key: value for key, value in self._wild.items() if key != pattern}
+
+    def __repr__(self) -> str:
+        return f"<Relay subscriptions={len(self._inboxes)} inbox_size={self.inbox_size}>"
+
+
+class Subscription:
+    """One subscriber's end of a `Relay`: iterate it for messages.
+
+    It unsubscribes when closed (``close()``, ``aclose()``, the end of ``async with``) or when
+    nothing refers to it any more, which is how a plain ``async for`` loop cleans up when it ends.
+    One task reads a subscription at a time.
+    """
+
+    # The relay holds the inbox, never this handle: dropping the handle is what unsubscribes.
+    __slots__ = ("_inbox",)
+
+    def __init__(self, inbox: _Inbox) -> None:
+        self._inbox = inbox
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """The patterns subscribed to."""
+        return self._inbox.patterns
+
+    @property
+    def dropped(self) -> int:
+        """How many messages were lost because the inbox was full."""
+        return self._inbox.dropped
+
+    @property
+    def pending(self) -> int:
+        """How many messages wait in the inbox, unread."""
+        return len(self._inbox.items)
+
+    @property
+    def inbox_size(self) -> int:
+        """How many unread messages the inbox keeps before dropping the oldest."""
+        return self._inbox.size
+
+    @property
+    def closed(self) -> bool:
+        """Whether the subscription has ended."""
+        return self._inbox.closed
+
+    def close(self) -> None:
+        """Unsubscribe now; unread messages are discarded and a waiting ``async for`` ends."""
+        self._inbox.close()
+
+    async def aclose(self) -> None:
+        """Unsubscribe (the asynchronous spelling, as for a generator)."""
+        self._inbox.close()
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        # A plain method returning the inbox's coroutine: the frame that waits refers to the inbox
+        # only, so a traceback kept after a cancellation does not keep this handle alive.
+        return self._inbox.get()
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._inbox.close()
+
+    def __del__(self) -> None:
+        inbox = getattr(self, "_inbox", None)
+        if inbox is not None and not inbox.closed:
+            inbox.close()
+
+    def __repr__(self) -> str:
+        inbox = self._inbox
+        state = "closed" if inbox.closed else f"pending={len(inbox.items)} dropped={inbox.dropped}"
+        return f"<Subscription {' '.join(inbox.patterns)} {state}>"
+
+
+class _Inbox:
+    """The bounded queue of one subscription, and what the relay delivers into."""
+
+    __slots__ = (
+        "relay", "patterns", "items", "size", "with_topic", "span",
+        "dropped", "closed", "waiter", "sequence", "unreported", "lost_topic",
+    )
+
+    def __init__(self, relay: Relay, patterns: tuple[str, ...], size: int, with_topic: bool, span: Span | None):
+        self.relay = relay
+        self.patterns = patterns
+        self.items: deque[tuple[str, Any]] = deque(maxlen=size)
+        self.size = size
+        self.with_topic = with_topic
+        self.span = span
+        self.dropped = 0
+        self.closed = False
+        self.waiter: asyncio.Future[None] | None = None
+        self.sequence = 0
+        self.unreported = 0  # lost since the last read, not yet recorded on the span
+        self.lost_topic = ""
+
+    def put(self, topic: str, message: Any, sequence: int) -> bool:
+        if self.closed or self.sequence == sequence:
+            return False
+        self.sequence = sequence
+        items = self.items
+        if len(items) == self.size:
+            # The deque's maxlen drops the oldest item on append; count it first.
+            if not self.unreported:
+                self.lost_topic = items[0][0]
+            self.unreported += 1
+            self.dropped += 1
+        items.append((topic, message))
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        return True
+
+    async def get(self) -> Any:
+        items = self.items
+        while not items:
+            if self.closed:
+                raise StopAsyncIteration
+            if self.waiter is not None:
+                raise RuntimeError("another task is already reading this subscription")
+            self.waiter = waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                self.waiter = None
+        if self.unreported:
+            self.report_drops()
+        topic, message = items.popleft()
+        return Message(topic, message) if self.with_topic else message
+
+    def report_drops(self) -> None:
+        if self.span is not None:
+            self.span.event("relay.dropped", topic=self.lost_topic, dropped=self.unreported)
+        self.unreported = 0
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.relay._remove(self)
+        self.items.clear()
+        if self.unreported:
+            self.report_drops()
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)  # wake the reader, which then finds the subscription closed
+
+
+class _Wildcard:
+    """A pattern with ``*`` or ``>``, pre-split, and the inboxes subscribed to it."""
+
+    __slots__ = ("length", "tail", "literals", "inboxes")
+
+    def __init__(self, parts: tuple[str, ...], inboxes: tuple[_Inbox, ...]) -> None:
+        self.tail = parts[-1] == ">"
+        self.length = len(parts)
+        # Only the named segments need comparing: the wildcards match any segment.
+        self.literals = tuple((index, part) for index, part in enumerate(parts) if part not in ("*", ">"))
+        self.inboxes = inboxes
+
+    def matches(self, segments: list[str]) -> bool:
+        count = len(segments)
+        if count != self.length and not (self.tail and count > self.length):
+            return False
+        for index, part in self.literals:
+            if segments[index] != part:
+                return False
+        return True
+
+
+def _split_pattern(pattern: str) -> tuple[str, ...]:
+    """Check a subscription pattern and return its segments."""
+    if not isinstance(pattern, str) or not pattern:
+        raise ValueError(f"a pattern is a dot-separated string such as 'room.*', got {pattern!r}")
+    parts = tuple(pattern.split("."))
+    for index, part in enumerate(parts):
+        if not part:
+            raise ValueError(f"the pattern {pattern!r} has an empty segment")
+        if part == ">" and index != len(parts) - 1:
+            raise ValueError(f"'>' matches the rest of a topic, so it can only end a pattern; got {pattern!r}")
+        if part not in ("*", ">") and ("*" in part or ">" in part):
+            raise ValueError(f"'*' and '>' stand for whole segments ('room.*', not 'room*'); got {pattern!r}")
+    return parts
+
+
+def _check_topic(topic: str) -> None:
+    if (
+        not isinstance(topic, str)
+        or not topic
+        or "*" in topic
+        or ">" in topic
+        or ".." in topic
+        or topic[0] == "."
+        or topic[-1] == "."
+    ):
+        raise ValueError(f"a topic is a dot-separated name without wildcards, such as 'room.1'; got {topic!r}")
+
+
+def _check_size(size: int) -> int:
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"an inbox holds at least one message; got inbox_size={size!r}")
+    return size
