@@ -63,6 +63,7 @@ def ToyPage(body: Any, title: str = "Stario") -> HTML:
             h.meta({"charset": "utf-8"}),
             h.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
             h.title(title),
+            h.link({"rel": "icon", "href": "data:,"}),  # no favicon request, so no 404 in the logs
             h.style(_PAGE_STYLE),
             client_script(),
         ),
