@@ -9,6 +9,7 @@ from stario.context import Context
 from stario.datastructures import FormData, Headers, QueryParams, UploadedFile
 from stario.errors import HTTPError
 from stario.handlers import Handler, Middleware
+from stario.relay import Message, Relay, Subscription
 from stario.routing import Command, Query, Route, RouteConflict
 from stario.sse import SSEStream
 from stario.telemetry import Span
@@ -30,6 +31,9 @@ __all__ = [
     "Handler",
     "Middleware",
     "HTTPError",
+    "Relay",
+    "Subscription",
+    "Message",
     "Span",
     "Headers",
     "QueryParams",
