@@ -1,6 +1,8 @@
-"""Fixtures for the browser tests: one Chromium for the session, a fresh context per test.
+"""Fixtures for the browser tests: one Chromium for all of them, a fresh context per test.
 
-- ``browser``: session-scoped, launched once (see `harness.chromium_path` and the flags there).
+- ``browser``: launched once (see `harness.chromium_path` and the flags there). Package-scoped,
+  so it is closed when the browser tests are done: Playwright's sync API runs an event loop in
+  the main thread, and the unit tests' ``asyncio.run`` would fail while it lives.
 - ``new_page()``: a page in a new browser context (fresh cookies and storage) that records its
   console and uncaught errors; every context is closed after the test.
 - ``page``: one such page.
@@ -24,7 +26,7 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance():
     from playwright.sync_api import expect, sync_playwright
 
@@ -33,7 +35,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
     path = harness.chromium_path()
     try:

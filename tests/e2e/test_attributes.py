@@ -1,5 +1,6 @@
 """Core attributes in the browser, as DATASTAR.md 3.3 / 3.4 describe them."""
 
+import json
 import re
 import time
 
@@ -98,8 +99,35 @@ def test_data_indicator_is_true_while_the_request_runs(opened, server):
     page.click("#slow")
     expect(loading).to_have_text("loading")
     server.post("/release")
-    expect(page.locator("#slow-result")).to_have_text("done")
+    expect(page.locator("#slow-result")).to_have_text(re.compile(r"^done"))
     expect(loading).to_have_text("idle")
+
+
+def test_new_request_from_the_same_element_cancels_the_one_in_flight(opened, server):
+    # DATASTAR.md 2.4, requestCancellation 'auto': the second click aborts the first request, so
+    # the server sees the first one go away; only the second one answers.
+    page = opened
+    before = json.loads(server.get("/slow-stats"))
+    page.click("#slow")
+    expect(page.locator("#loading")).to_have_text("loading")
+    wait_for(lambda: json.loads(server.get("/slow-stats"))["started"] == before["started"] + 1)
+    page.click("#slow")
+    wait_for(lambda: json.loads(server.get("/slow-stats"))["cancelled"] == before["cancelled"] + 1)
+    # (Not asserted: the indicator between the abort and the second answer. The aborted request's
+    # 'finished' may clear it, as the reference client's indicator does.)
+    server.post("/release")
+    expect(page.locator("#slow-result")).to_have_text(f"done ({before['started'] + 2} started)")
+    expect(page.locator("#loading")).to_have_text("idle")
+    after = json.loads(server.get("/slow-stats"))
+    assert after["finished"] == before["finished"] + 1
+
+
+def wait_for(condition, timeout: float = 5.0) -> None:
+    """Poll a condition on the server's side until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting on the server"
+        time.sleep(0.05)
 
 
 def test_data_on_interval(opened):

@@ -37,7 +37,7 @@ def test_broken_stream_reconnects_after_backoff_with_last_event_id(page, server)
     # The first retry waits retryInterval (1000 ms by default) before it reconnects.
     expect(page.locator("#last-id")).to_have_text("1")
     gap = gap_ms(page)
-    assert 900 <= gap <= 3000, f"the reconnect came {gap} ms after the first request; expected about 1000 ms"
+    assert 900 <= gap <= 5000, f"the reconnect came {gap} ms after the first request; expected about 1000 ms"
     assert json.loads(server.get(f"/attempts/{key}")) == [None, "1"]
 
 

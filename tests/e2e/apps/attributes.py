@@ -1,11 +1,12 @@
 """The core attributes (DATASTAR.md 3.3 and 3.4) on one page: data-show, data-class, data-attr,
 data-style, data-computed, data-effect, data-indicator, data-on-interval, a debounced
 data-on:input and a data-on:keydown__window. /slow holds its answer until the test releases it,
-so the indicator can be seen while the request runs."""
+so the indicator can be seen while the request runs, and /slow-stats counts how many /slow
+requests started, finished and were cancelled (the browser went away)."""
 
 import asyncio
 
-from stario import Command, Query, Stario
+from stario import Command, Context, Query, Stario, Writer
 from tests.e2e.apps.common import page
 
 gate = asyncio.Event()
@@ -46,14 +47,32 @@ async def home():
     )
 
 
+stats = {"started": 0, "finished": 0, "cancelled": 0}
+
+
 async def slow():
+    stats["started"] += 1
     gate.clear()
-    await gate.wait()
-    yield '<span id="slow-result">done</span>'
+    done = False
+    try:
+        await gate.wait()
+        yield f'<span id="slow-result">done ({stats["started"]} started)</span>'
+        done = True
+    finally:
+        stats["finished" if done else "cancelled"] += 1
 
 
 async def release():
     gate.set()
 
 
-app = Stario(Query("/", home), Command("/slow", slow), Command("/release", release))
+async def slow_stats(c: Context, w: Writer) -> None:
+    w.json(stats)
+
+
+app = Stario(
+    Query("/", home),
+    Command("/slow", slow),
+    Command("/release", release),
+    Query("/slow-stats", slow_stats),
+)
