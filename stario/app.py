@@ -210,6 +210,7 @@ class Stario:
             self._compile()
         span = NON_RECORDING_SPAN if self._quiet else Span("http.request", self.tracer)
         c = Context(self, scope, receive, span)
+        c.task = asyncio.current_task()
         w = Writer(send, c)
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
@@ -228,8 +229,8 @@ class Stario:
                 _refuse_cross_site(c)
             # 3. Run the handler (wrapped in its middleware), then send what it wrote.
             result = await route.endpoint(c, w)  # type: ignore[misc]
-            if result is not None or not w._state:
-                answer(w, result)  # a returned value, or an explicit handler that wrote nothing: 204
+            if result is not None:
+                answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
             await w.finish()
         except asyncio.CancelledError:
             if not c._disconnected:
@@ -243,6 +244,9 @@ class Stario:
             await _quietly(w.finish())
         except ClientDisconnected:
             span.status = "cancelled"
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                task.uncancel()  # the watcher's cancellation, swallowed by the handler
         except Exception as exc:
             # 4. Errors become responses: HTTPError its status, anything else a 500.
             await self._answer_error(c, w, exc)
@@ -268,9 +272,10 @@ class Stario:
             logger.error("%s %s failed", c.method, c.path, exc_info=exc)
         else:
             c.span.attr("http.error", exc.message)  # type: ignore[union-attr]
-        if w.streaming and w._stream is not None and w._stream.started:
-            # Headers are gone already: all we can do is end the stream.
-            await _quietly(w.finish())
+        if w.headers_sent:
+            # The status line is gone already: all we can do is end the response.
+            if w.streaming:
+                await _quietly(w.finish())
             return
         w.reset()
         hook = self._error_hook(type(exc))

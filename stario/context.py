@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -57,6 +56,7 @@ class Context:
         "_body",
         "_signals",
         "_disconnected",
+        "task",
     )
 
     def __init__(self, app: Stario, scope: dict[str, Any], receive: Any, span: Span) -> None:
@@ -76,6 +76,8 @@ class Context:
         self._body: bytes | None = None
         self._signals: dict[str, Any] | None = None
         self._disconnected = False
+        #: The task answering this request (cancelled when a streaming client leaves).
+        self.task: asyncio.Task[Any] | None = None
 
     # -- what came with the request line and headers ---------------------------------------------
 
@@ -110,17 +112,11 @@ class Context:
 
     @property
     def cookies(self) -> dict[str, str]:
-        """Cookies the browser sent, by name (a malformed cookie header is ignored, not fatal)."""
+        """Cookies the browser sent, by name. A malformed pair is skipped; the others still count."""
         if self._cookies is None:
             jar: dict[str, str] = {}
             for header in self.headers.getall("cookie"):
-                parsed = SimpleCookie()
-                try:
-                    parsed.load(header)
-                except CookieError:
-                    continue
-                for name, morsel in parsed.items():
-                    jar[name] = morsel.value
+                jar.update(parse_cookie_header(header))
             self._cookies = jar
         return self._cookies
 
@@ -246,6 +242,26 @@ class Context:
         return f"<Context {self.method} {self.path}>"
 
 
+def parse_cookie_header(header: str) -> dict[str, str]:
+    """Parse a ``Cookie`` header as browsers send it: ``name=value`` pairs separated by ``;``.
+
+    Linear in the header's length, and forgiving: a pair without ``=`` or with an empty name is
+    skipped rather than spoiling the rest (the standard library's parser drops every cookie when
+    one is odd). Surrounding double quotes are removed from a value.
+    """
+    jar: dict[str, str] = {}
+    for pair in header.split(";"):
+        name, equals, value = pair.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        jar.setdefault(name, value)
+    return jar
+
+
 def _parse_multipart(content_type: str, body: bytes) -> FormData:
     from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -255,6 +271,7 @@ def _parse_multipart(content_type: str, body: bytes) -> FormData:
         raise HTTPError(400, "a multipart/form-data body needs a boundary in its Content-Type")
     items: list[tuple[str, str | UploadedFile]] = []
     part: dict[str, Any] = {}
+    finished: list[bool] = []
 
     def on_part_begin() -> None:
         part.clear()
@@ -294,6 +311,7 @@ def _parse_multipart(content_type: str, body: bytes) -> FormData:
             "on_header_end": on_header_end,
             "on_part_data": on_part_data,
             "on_part_end": on_part_end,
+            "on_end": lambda: finished.append(True),
         },
     )
     try:
@@ -301,4 +319,6 @@ def _parse_multipart(content_type: str, body: bytes) -> FormData:
         parser.finalize()
     except Exception as exc:  # the parser's own error types vary by version
         raise HTTPError(400, f"the multipart form is malformed: {exc}") from None
+    if not finished:
+        raise HTTPError(400, "the multipart form is cut short: its closing boundary is missing")
     return FormData(items)

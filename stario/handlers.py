@@ -102,12 +102,10 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
     async def streaming(c: Any, w: Any) -> None:
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
         try:
-            if c.method == "HEAD":
-                # HEAD asks for the headers only: do not run the stream.
-                await w.sse().open()
-                return
             stream = w.sse()
             await stream.open()
+            if c.method == "HEAD":
+                return  # HEAD asks for the headers only: the stream is not run
             async for item in generator:
                 if isinstance(item, Event):
                     await stream.send(item)

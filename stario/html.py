@@ -124,7 +124,9 @@ def _attributes(attrs: Mapping[str, Any]) -> str:
         elif kind is dict:
             parts.append(f' {name}="{_escape(json.dumps(value, separators=(",", ":")))}"')
         else:
-            parts.append(f' {name}="{_escape(value)}"')
+            # Always escaped, even markup (__html__): what is safe as HTML text is not safe
+            # inside a quoted attribute value.
+            parts.append(f' {name}="{_escape_str(str(value))}"')
     return "".join(parts)
 
 
@@ -154,19 +156,28 @@ def _children(children: Iterable[Any], out: list[str]) -> None:
             out.append(_escape(child))
 
 
-def _raw_text(children: Iterable[Any]) -> str:
+_SCRIPT_DANGER = re.compile(r"</|<!--|<script", re.IGNORECASE)
+
+
+def _raw_text(children: Iterable[Any], css: bool = False) -> str:
     # <script> and <style> content is not HTML: entities are not decoded there, so text is not
-    # escaped; only "</" is neutralised so the content cannot close the tag early.
+    # escaped. What could end the element early or change how the browser reads it ("</", and in
+    # a script "<!--" and "<script") gets its "<" written as an escape the language understands:
+    # \x3C in JavaScript strings and regexes, \3C in CSS.
     parts: list[str] = []
     for child in children:
         if child is None or child is False:
             continue
         text = child.__html__() if hasattr(child, "__html__") else str(child)
-        parts.append(text.replace("</", "<\\/"))
+        if css:
+            parts.append(text.replace("</", "\\3C/"))
+        else:
+            parts.append(_SCRIPT_DANGER.sub(lambda m: "\\x3C" + m.group(0)[1:], text))
     return "".join(parts)
 
 
 def _make_tag(name: str, void: bool = False, raw_text: bool = False):
+    css = name == "style"
     start = "<" + name
     end = "</" + name + ">"
 
@@ -183,8 +194,8 @@ def _make_tag(name: str, void: bool = False, raw_text: bool = False):
 
         def tag(*args: Any) -> HTML:
             if args and isinstance(args[0], Mapping):
-                return HTML(f"{start}{_attributes(args[0])}>{_raw_text(args[1:])}{end}")
-            return HTML(f"{start}>{_raw_text(args)}{end}")
+                return HTML(f"{start}{_attributes(args[0])}>{_raw_text(args[1:], css)}{end}")
+            return HTML(f"{start}>{_raw_text(args, css)}{end}")
 
     else:
 

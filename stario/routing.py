@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, unquote
 
+from stario.errors import HTTPError
+
 __all__ = ["Route", "Query", "Command", "Router", "RouteConflict", "COMMAND_METHODS"]
 
 COMMAND_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -100,13 +102,14 @@ class Route:
         for kind, text in self.segments:
             if kind == "static":
                 parts.append(quote(text, safe=_SAFE_STATIC))
-            elif kind == "param":
-                value = str(params[text])
-                if not value:
-                    raise ValueError(f"parameter {text!r} of {self.pattern!r} must not be empty")
-                parts.append(quote(value, safe=_SAFE_STATIC.replace("/", "")))
-            else:
-                parts.append(quote(str(params[text]), safe=_SAFE_STATIC + "/"))
+                continue
+            value = str(params[text])
+            pieces = value.split("/") if kind == "catchall" else [value]
+            if not value or any(piece in (".", "..") for piece in pieces):
+                raise ValueError(f"parameter {text!r} of {self.pattern!r} cannot be {value!r} (empty, '.' or '..')")
+            encoded = quote(value, safe=_SAFE_STATIC + ("/" if kind == "catchall" else ""))
+            # A leading slash would make "//host": a link to another site.
+            parts.append("%2F" + encoded[1:] if encoded.startswith("/") else encoded)
         return "/" + "/".join(parts)
 
     def with_prefix(self, prefix: str) -> Route:
@@ -278,7 +281,10 @@ class Router:
             return None
         parts = raw_path[1:].split("/") if raw_path != "/" else []
         if encoded:
-            parts = [unquote(part) if "%" in part else part for part in parts]
+            try:
+                parts = [unquote(part, errors="strict") if "%" in part else part for part in parts]
+            except UnicodeDecodeError:
+                raise HTTPError(400, "the path has percent-escapes that are not UTF-8") from None
         # First the greedy walk (static, else parameter), which is what a full search tries
         # first; it settles nearly every path in one loop without recursion.
         node = self._root

@@ -27,6 +27,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from stario import datastar
+from stario.context import ClientDisconnected
 from stario.datastar import Event
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ _PING = b": ping\n\n"
 class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
-    __slots__ = ("writer", "heartbeat", "started", "closed", "events_sent", "_watcher", "_handler_task", "_last_write")
+    __slots__ = ("writer", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write")
 
     def __init__(self, writer: Writer, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
@@ -56,15 +57,19 @@ class SSEStream:
         self.closed = False
         self.events_sent = 0
         self._watcher: asyncio.Task[None] | None = None
-        self._handler_task: asyncio.Task[Any] | None = None
         self._last_write = 0.0
 
     # -- opening and closing ------------------------------------------------------------------
 
     async def open(self) -> SSEStream:
-        """Send the status line and headers now, and start watching for the client leaving."""
+        """Send the status line and headers now, and start watching for the client leaving.
+
+        A HEAD request gets the headers and an empty body at once: there is nobody to stream to.
+        """
         if not self.started:
             await self._start(watch=True)
+            if self.writer.context.method == "HEAD":
+                await self.close()
         return self
 
     async def _start(self, *, watch: bool) -> None:
@@ -75,11 +80,11 @@ class SSEStream:
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
         writer.status_code = writer.status_code or 200
+        writer.headers_sent = True
         await writer.send({"type": "http.response.start", "status": writer.status_code, "headers": headers})
         self.started = True
         self._last_write = time.monotonic()
         if watch and context.method != "HEAD":
-            self._handler_task = asyncio.current_task()
             self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {context.path}")
 
     async def close(self) -> None:
@@ -114,11 +119,14 @@ class SSEStream:
     # -- writing ------------------------------------------------------------------------------
 
     async def send(self, event: Event | str) -> None:
-        """Send one event: an `Event` object or already formatted event text."""
-        if self.closed:
-            raise RuntimeError("this SSE stream is closed")
+        """Send one event: an `Event` object or already formatted event text.
+
+        Raises `ClientDisconnected` once the client has gone (or for HEAD, which wants no body),
+        so a loop that writes forever ends even if it swallowed the cancellation.
+        """
         if not self.started:
             await self.open()
+        self._check_open()
         text = event.encode() if isinstance(event, Event) else event
         data = text.encode("utf-8")
         self._last_write = time.monotonic()
@@ -129,9 +137,14 @@ class SSEStream:
             span.event("sse", type=event.type, bytes=len(data), **_describe(event))
         else:
             span.event("sse", type=text[7 : text.find("\n")] if text.startswith("event: ") else "", bytes=len(data))
-        if self.writer.context.method == "HEAD":
-            return
         await self.writer.send({"type": "http.response.body", "body": data, "more_body": True})
+
+    def _check_open(self) -> None:
+        context = self.writer.context
+        if context._disconnected or context.method == "HEAD":
+            raise ClientDisconnected("the client has gone; nothing more can be sent")
+        if self.closed:
+            raise RuntimeError("this SSE stream is closed")
 
     async def patch_elements(
         self,
@@ -187,6 +200,7 @@ class SSEStream:
         """Send an SSE comment line, which the browser ignores (a keep-alive)."""
         if not self.started:
             await self.open()
+        self._check_open()
         lines = "".join(f": {line}\n" for line in (text.splitlines() or [""]))
         self._last_write = time.monotonic()
         await self.writer.send({"type": "http.response.body", "body": (lines + "\n").encode(), "more_body": True})
@@ -213,7 +227,7 @@ class SSEStream:
             if message["type"] == "http.disconnect":
                 context._disconnected = True
                 context.span.event("client.disconnected", events_sent=self.events_sent)
-                task = self._handler_task
+                task = context.task  # the request's own task, even if a child task opened the stream
                 if task is not None and not self.closed and not task.done():
                     task.cancel()
                 return

@@ -24,6 +24,7 @@ objects, so tests assert on meaning (type, selector, mode, elements, signals) ra
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json as _json
 import queue
 import threading
@@ -213,6 +214,7 @@ class EventStream:
         self._chunks = chunks
         self._disconnect = disconnect
         self._parser = _EventParser()
+        self._decoder = codecs.getincrementaldecoder("utf-8")()  # a character may span two chunks
         self._pending: list[DatastarEvent] = []
         self._ended = False
         start = started.result(timeout=client.timeout)
@@ -234,7 +236,7 @@ class EventStream:
                 self._ended = True
                 continue
             self.body += chunk
-            self._pending.extend(self._parser.feed(chunk.decode("utf-8")))
+            self._pending.extend(self._parser.feed(self._decoder.decode(chunk)))
         return self._pending.pop(0)
 
     def __iter__(self) -> Iterator[DatastarEvent]:
@@ -334,6 +336,8 @@ class TestClient:
             await self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
         except Exception as exc:  # an app without lifespan support
             self._lifespan_replies.put({"type": "error", "exc": exc})
+        else:  # returned without answering: treat it as not speaking lifespan either
+            self._lifespan_replies.put({"type": "error", "exc": None})
 
     def _lifespan_message(self, message: dict[str, Any], phase: str) -> None:
         self._loop.call_soon_threadsafe(self._lifespan_queue.put_nowait, message)  # type: ignore[union-attr]
@@ -570,7 +574,7 @@ class TestClient:
                 if morsel["max-age"] == "0" or morsel["expires"] and "1970" in morsel["expires"]:
                     self.cookies.pop(name, None)
                 else:
-                    self.cookies[name] = morsel.value
+                    self.cookies[name] = morsel.coded_value  # sent back exactly as it was set
 
 
 def _multipart(boundary: str, data: Mapping[str, Any], files: Mapping[str, tuple]) -> bytes:

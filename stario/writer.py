@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json as _json
 from http.cookies import SimpleCookie
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, Literal
 
 from stario.urls import check_redirect_target
+
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
 if TYPE_CHECKING:
     from stario.context import Context
@@ -32,7 +35,18 @@ _EMPTY, _SET, _STREAMING, _DONE = 0, 1, 2, 3
 class Writer:
     """Builds and sends the response to one request (see the module docstring)."""
 
-    __slots__ = ("send", "context", "status_code", "headers", "_body", "_content_type", "_state", "_stream", "bytes_sent")
+    __slots__ = (
+        "send",
+        "context",
+        "status_code",
+        "headers",
+        "_body",
+        "_content_type",
+        "_state",
+        "_stream",
+        "bytes_sent",
+        "headers_sent",
+    )
 
     def __init__(self, send: Any, context: Context) -> None:
         self.send = send
@@ -45,23 +59,30 @@ class Writer:
         self._state = _EMPTY
         self._stream: SSEStream | None = None
         self.bytes_sent = 0
+        #: True once the status line has been handed to the server (nothing can change after).
+        self.headers_sent = False
 
     # -- shaping the response ---------------------------------------------------------------------
 
+    def _check_unsent(self, what: str) -> None:
+        if self.headers_sent or (self._stream is not None and self._stream.started):
+            raise RuntimeError(
+                f"{what} comes too late: the response has started. Set status, headers and cookies "
+                "before the first event (a generator handler's stream starts before its body runs)"
+            )
+
     def status(self, code: int) -> Writer:
         """Set the status code of the response to come; returns the writer."""
+        self._check_unsent("w.status()")
         if not isinstance(code, int) or not 100 <= code <= 599:
             raise ValueError(f"an HTTP status is an integer from 100 to 599, got {code!r}")
         self.status_code = code
         return self
 
     def header(self, name: str, value: str) -> Writer:
-        """Add a response header; returns the writer. CR or LF in either part is refused."""
-        for part in (name, value):
-            if "\r" in part or "\n" in part:
-                raise ValueError(f"a header must not contain CR or LF: {name!r}: {value!r}")
-        if not name or any(ch in name for ch in " :\t()<>@,;\\\"/[]?={}"):
-            raise ValueError(f"not a valid header name: {name!r}")
+        """Add a response header; returns the writer. CR, LF and other control characters are refused."""
+        self._check_unsent("w.header()")
+        _check_header_value(name, value)
         self.headers.append((name, value))
         return self
 
@@ -78,6 +99,13 @@ class Writer:
         samesite: Literal["lax", "strict", "none"] = "lax",
     ) -> Writer:
         """Set a cookie. Defaults are the safe ones: HttpOnly, SameSite=Lax, Path=/."""
+        if name.startswith(("__Secure-", "__Host-")) and not secure:
+            raise ValueError(f"browsers only accept a cookie named {name!r} with secure=True")
+        if name.startswith("__Host-") and (path != "/" or domain):
+            raise ValueError(f"a cookie named {name!r} must have path='/' and no domain")
+        for part, label in ((path, "path"), (domain or "", "domain")):
+            if ";" in part or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in part):
+                raise ValueError(f"a cookie {label} must not contain ';' or control characters: {part!r}")
         if samesite.lower() not in ("lax", "strict", "none"):
             raise ValueError(f"samesite must be 'lax', 'strict' or 'none', got {samesite!r}")
         if samesite.lower() == "none" and not secure:
@@ -100,9 +128,21 @@ class Writer:
         morsel["samesite"] = samesite.capitalize()
         return self.header("Set-Cookie", morsel.OutputString())
 
-    def delete_cookie(self, name: str, *, path: str = "/", domain: str | None = None) -> Writer:
-        """Tell the browser to forget a cookie."""
-        return self.cookie(name, "", max_age=0, path=path, domain=domain)
+    def delete_cookie(
+        self,
+        name: str,
+        *,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        samesite: Literal["lax", "strict", "none"] = "lax",
+    ) -> Writer:
+        """Tell the browser to forget a cookie (give the same path, domain and secure it was set with).
+
+        Cookies named ``__Secure-`` or ``__Host-`` are always deleted with ``Secure``, as browsers require.
+        """
+        secure = secure or name.startswith(("__Secure-", "__Host-"))
+        return self.cookie(name, "", max_age=0, path=path, domain=domain, secure=secure, samesite=samesite)
 
     # -- the one response ---------------------------------------------------------------------
 
@@ -136,6 +176,7 @@ class Writer:
 
     def raw(self, content: bytes, content_type: str, status: int | None = None) -> None:
         """Answer with bytes of the given content type (an image, a download...)."""
+        _check_header_value("Content-Type", content_type)
         self._set(bytes(content), content_type.encode("latin-1"), status)
 
     def redirect(self, location: str, status: int = 303) -> None:
@@ -148,7 +189,8 @@ class Writer:
             raise ValueError(f"a redirect status is 301, 302, 303, 307 or 308, got {status}")
         check_redirect_target(location)
         self._set(b"", b"", status)
-        self.headers.append(("Location", location))
+        # Non-ASCII (/users/日本) is percent-encoded as UTF-8, as browsers expect in a Location.
+        self.headers.append(("Location", quote(location, safe=_URL_SAFE)))
 
     def empty(self, status: int = 204) -> None:
         """Answer with no body (204 No Content by default)."""
@@ -227,8 +269,19 @@ class Writer:
             headers = [(b"content-type", self._content_type), (b"content-length", b"%d" % len(body))]
         else:
             headers = self.raw_headers(self._content_type, len(body))
+        self.headers_sent = True
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         if self.context.method == "HEAD":
             body = b""
         await self.send({"type": "http.response.body", "body": body})
         self.bytes_sent = len(body)
+
+
+def _check_header_value(name: str, value: str) -> None:
+    if not name or any(ch in name for ch in " :\t()<>@,;\\\"/[]?={}") or not name.isascii():
+        raise ValueError(f"not a valid header name: {name!r}")
+    for ch in value:
+        if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F or ord(ch) > 0xFF:
+            raise ValueError(
+                f"a header value must be Latin-1 text without control characters (such as CR/LF): {name}: {value!r}"
+            )

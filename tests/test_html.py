@@ -49,8 +49,17 @@ def test_void_elements_take_no_children():
 
 
 def test_script_and_style_text_is_not_escaped_but_cannot_close_the_tag():
-    assert h.script("if (a < b && c) { x('</script>') }") == "<script>if (a < b && c) { x('<\\/script>') }</script>"
-    assert h.style({"id": "s"}, "a > b { color: red }") == '<style id="s">a > b { color: red }</style>'
+    assert h.script("if (a < b && c) { x('</script>') }") == "<script>if (a < b && c) { x('\\x3C/script>') }</script>"
+    assert h.script("var s = '<!--<script>';") == "<script>var s = '\\x3C!--\\x3Cscript>';</script>"
+    assert h.style({"id": "s"}, "a > b { content: '</style>' }") == '<style id="s">a > b { content: \'\\3C/style>\' }</style>'
+
+
+def test_markup_in_an_attribute_value_is_escaped():
+    """Safe as HTML text is not safe inside a quoted attribute: it could add attributes."""
+    user = "x autofocus onfocus=alert(1) z"
+    assert h.a({"title": h.span({"class": user}, "tip")}, "x") == (
+        '<a title="&lt;span class=&#34;x autofocus onfocus=alert(1) z&#34;&gt;tip&lt;/span&gt;">x</a>'
+    )
 
 
 def test_bad_attribute_names_are_refused():
