@@ -32,6 +32,7 @@ from stario.errors import HTTPError, debug_page, status_phrase
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
+from stario.tracers import tracer_from_env
 from stario.writer import Writer
 
 __all__ = ["Stario", "App", "State"]
@@ -59,7 +60,8 @@ class Stario:
     ``routes`` are `Query` and `Command` objects. ``bootstrap`` is an async generator function
     ``(app, span)`` that sets the app up before serving and tears it down after (code after its
     one ``yield``). ``debug`` shows tracebacks on 500 pages. ``max_body_size`` bounds request
-    bodies (413 past it). ``tracer`` receives every span.
+    bodies (413 past it). ``tracer`` receives every span (default: what ``STARIO_TRACER`` says,
+    else the terminal view when run in a terminal, else none).
     """
 
     def __init__(
@@ -74,7 +76,7 @@ class Stario:
         self.state = State()
         self.debug = debug
         self.max_body_size = max_body_size
-        self.tracer = tracer if tracer is not None else NoopTracer()
+        self.tracer = tracer if tracer is not None else tracer_from_env()
         self.middleware: list[Middleware] = []
         self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
         self._bootstrap = _check_bootstrap(bootstrap)
@@ -177,6 +179,12 @@ class Stario:
             raise TypeError(f"an error handler must be 'async def handler(c, w, exc)', got {handler!r}")
         self.error_handlers[exc_type] = handler
 
+    def span(self, name: str, **attributes: Any) -> Span:
+        """A new root span for work outside a request (a background job): ``with app.span("job"):``."""
+        span = Span(name, self.tracer)
+        span.attributes.update(attributes)
+        return span
+
     def url_for(self, name: str, **params: Any) -> str:
         """The path of the route named ``name`` (by default its handler's name), parameters escaped."""
         return self.router.url_for(name, **params)
@@ -212,6 +220,9 @@ class Stario:
         c = Context(self, scope, receive, span)
         c.task = asyncio.current_task()
         w = Writer(send, c)
+        if span is not NON_RECORDING_SPAN:
+            span.attributes["http.method"] = c.method  # known now, so live views can show it
+            span.attributes["http.path"] = c.path
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             found = self.router.match_raw(scope.get("raw_path") or _raw_path(scope).encode())
@@ -234,6 +245,8 @@ class Stario:
             await w.finish()
         except asyncio.CancelledError:
             if not c._disconnected:
+                span.status = "cancelled"
+                span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
                 raise
             # The client left during a stream; the SSE watcher cancelled the handler so its
             # `finally` blocks ran. Swallow our own cancellation and end quietly.
@@ -256,8 +269,6 @@ class Stario:
             # 5. The request's span: what was asked, what was answered.
             if span is not NON_RECORDING_SPAN:
                 attributes = span.attributes
-                attributes["http.method"] = c.method
-                attributes["http.path"] = c.path
                 if c.route is not None:
                     attributes["http.route"] = c.route.pattern
                     attributes["stario.kind"] = c.route.kind

@@ -2,6 +2,9 @@
 
 ``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
 ``--reload`` it restarts when a Python file changes (for development).
+
+``stario spans [FILE]`` reads a SQLite trace file (``STARIO_TRACER=sqlite:FILE``): recent traces,
+filtered by status, path or duration, or one trace as a tree (``--trace ID``).
 """
 
 from __future__ import annotations
@@ -56,6 +59,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spans(args: argparse.Namespace) -> int:
+    from stario.tracefile import TraceFile, format_list, format_tree
+
+    try:
+        trace_file = TraceFile(args.file)
+        if args.trace:
+            print(format_tree(trace_file.trace(args.trace)))
+        else:
+            roots = trace_file.roots(limit=args.limit, status=args.status, path=args.path, min_ms=args.min_ms)
+            print(format_list(roots))
+    except (FileNotFoundError, LookupError, ValueError) as exc:
+        print(f"stario spans: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``stario``."""
     parser = argparse.ArgumentParser(prog="stario", description="Stario: a hypermedia-first Python web framework.")
@@ -68,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--graceful-timeout", type=float, default=2.0, help="seconds to let open requests finish on shutdown")
     serve.set_defaults(run=_serve)
+    spans = commands.add_parser(
+        "spans", help="show the traces in a SQLite trace file", description="List recent traces, or show one as a tree."
+    )
+    spans.add_argument("file", nargs="?", default="traces.db", help="the trace file (default traces.db)")
+    spans.add_argument("--trace", metavar="ID", help="show this trace (a unique prefix of its id) as a tree")
+    spans.add_argument("--status", help="only these: a code (500), a class (5xx), error or ok")
+    spans.add_argument("--path", help="only requests whose path starts with this")
+    spans.add_argument("--min-ms", type=float, help="only traces that took at least this long")
+    spans.add_argument("--limit", type=int, default=20, help="how many traces to list (default 20)")
+    spans.set_defaults(run=_spans)
     return parser
 
 

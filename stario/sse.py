@@ -226,7 +226,7 @@ class SSEStream:
                 continue
             if message["type"] == "http.disconnect":
                 context._disconnected = True
-                context.span.event("client.disconnected", events_sent=self.events_sent)
+                context.span.event("client.disconnected", cause="the client closed the connection", events_sent=self.events_sent)
                 task = context.task  # the request's own task, even if a child task opened the stream
                 if task is not None and not self.closed and not task.done():
                     task.cancel()

@@ -164,6 +164,24 @@ class Span:
     async def __aexit__(self, exc_type, exc, tb) -> None:
         self.__exit__(exc_type, exc, tb)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The span as plain data (ids in hex, times in ns), the one format every tracer writes."""
+        start = self.start_ns
+        return {
+            "name": self.name,
+            "trace_id": f"{self.trace_id:032x}",
+            "span_id": f"{self.span_id:016x}",
+            "parent_id": None if self.parent_id is None else f"{self.parent_id:016x}",
+            "start_ns": start + _WALL_OFFSET_NS,
+            "duration_ns": self.duration_ns,
+            "status": self.status,
+            "error": self.error,
+            "attributes": dict(self.attributes),
+            "events": [
+                {"name": e.name, "offset_ns": e.time_ns - start, "attributes": dict(e.attributes)} for e in self.events
+            ],
+        }
+
     def __repr__(self) -> str:
         return f"<Span {self.name!r} status={self.status} attributes={self.attributes!r}>"
 

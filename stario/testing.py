@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextvars
 import json as _json
 import queue
 import threading
@@ -36,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from stario.datastructures import Headers
+from stario.telemetry import NoopTracer, Span
 
 __all__ = ["TestClient", "Response", "DatastarEvent", "EventStream", "parse_events"]
 
@@ -52,6 +54,13 @@ class Response:
         self.body = body
         self.url = url
         self.history: list[Response] = []
+        #: The spans the request produced (its ``http.request`` span and every step in it).
+        self.spans: list[Span] = []
+
+    @property
+    def span(self) -> Span | None:
+        """The request's own span (``http.request``)."""
+        return next((s for s in self.spans if s.name == "http.request"), None)
 
     @property
     def text(self) -> str:
@@ -205,6 +214,33 @@ def parse_events(text: str) -> list[DatastarEvent]:
     return _EventParser().feed(text if text.endswith("\n\n") else text + "\n\n")
 
 
+# Which test request the running code belongs to: spans started in a request's task (and the
+# tasks it starts) inherit it, so each response gets exactly its own spans.
+_current_request: contextvars.ContextVar[object | None] = contextvars.ContextVar("stario_test_request", default=None)
+
+
+class _CapturingTracer:
+    """Wraps the app's tracer during a test and sorts the spans by the request that made them."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.spans: dict[object, list[Span]] = {}
+
+    def on_start(self, span: Span) -> None:
+        if self.inner is not None:
+            self.inner.on_start(span)
+
+    def on_end(self, span: Span) -> None:
+        token = _current_request.get()
+        if token is not None:
+            self.spans.setdefault(token, []).append(span)
+        if self.inner is not None:
+            self.inner.on_end(span)
+
+    def take(self, token: object) -> list[Span]:
+        return self.spans.pop(token, [])
+
+
 class EventStream:
     """An open SSE response in a test: iterate it for events; leaving the ``with`` disconnects."""
 
@@ -217,6 +253,8 @@ class EventStream:
         self._decoder = codecs.getincrementaldecoder("utf-8")()  # a character may span two chunks
         self._pending: list[DatastarEvent] = []
         self._ended = False
+        #: The spans of the request, once the stream is closed.
+        self.spans: list[Span] = []
         start = started.result(timeout=client.timeout)
         self.status: int = start["status"]
         self.headers = Headers(start.get("headers", []))
@@ -249,7 +287,7 @@ class EventStream:
         """Disconnect, as a browser closing the tab does, and wait until the app has finished."""
         self._client._loop.call_soon_threadsafe(self._disconnect)
         try:
-            self._future.result(timeout=self._client.timeout)
+            self.spans = self._future.result(timeout=self._client.timeout).spans
         except TimeoutError:
             raise AssertionError(
                 f"the handler was still running {self._client.timeout} s after the client disconnected"
@@ -289,6 +327,8 @@ class TestClient:
         self._lifespan: Future | None = None
         self._lifespan_queue: asyncio.Queue | None = None
         self._lifespan_replies: queue.Queue = queue.Queue()
+        self._capture: _CapturingTracer | None = None
+        self._original_tracer: Any = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -303,6 +343,12 @@ class TestClient:
         """Start the event loop and run the app's start-up (bootstrap). Done on first use too."""
         if self._thread is not None:
             return
+        if hasattr(self.app, "tracer") and self._capture is None:
+            # Record spans for the test, passing them on to the app's own tracer too.
+            self._original_tracer = self.app.tracer
+            inner = None if isinstance(self._original_tracer, NoopTracer) else self._original_tracer
+            self._capture = _CapturingTracer(inner)
+            self.app.tracer = self._capture
         self._thread = threading.Thread(target=self._loop.run_forever, name="stario-testclient", daemon=True)
         self._thread.start()
         self._lifespan_queue = self._run(self._make_queue())
@@ -321,6 +367,9 @@ class TestClient:
             self._thread.join(timeout=self.timeout)
             self._thread = None
             self._loop.close()
+            if self._capture is not None:
+                self.app.tracer = self._original_tracer
+                self._capture = None
 
     async def _make_queue(self) -> asyncio.Queue:
         return asyncio.Queue()
@@ -518,6 +567,8 @@ class TestClient:
         return scope, body
 
     async def _exchange(self, scope, body, chunks=None, started=None, ready=None) -> Response:
+        token = object()
+        _current_request.set(token)  # this task's context only
         disconnect = asyncio.Event()
         if ready is not None:
             ready(disconnect)
@@ -559,6 +610,8 @@ class TestClient:
         if not start:
             raise AssertionError(f"the app sent no response to {scope['method']} {scope['path']}")
         response = Response(start["status"], start.get("headers", []), b"".join(received), self._url(scope))
+        if self._capture is not None:
+            response.spans = self._capture.take(token)
         self._keep_cookies(response)
         return response
 

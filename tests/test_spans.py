@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from stario import Command, Query, Stario
-from stario.telemetry import NON_RECORDING_SPAN, Span
+from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span
 from stario.testing import TestClient
 
 
@@ -81,15 +81,30 @@ def test_startup_and_failures_and_stream_events_are_recorded():
 
 
 def test_without_a_tracer_spans_accept_everything_and_keep_nothing():
+    """Called straight through ASGI (the test client records spans, so it is not used here)."""
+    seen = {}
+
     async def handler(c, w):
         c.span.attr("a", 1)
         c.span.status = "whatever"
         async with c.span.step("x") as step:
             step.event("e")
-        w.json({"recording": c.span.recording, "attributes": c.span.attributes})
+        seen.update(recording=c.span.recording, attributes=c.span.attributes)
+        w.text("ok")
 
-    with TestClient(Stario(Query("/", handler))) as client:
-        assert client.get("/").json() == {"recording": False, "attributes": {}}
+    app = Stario(Query("/", handler), tracer=NoopTracer())
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 200
+    assert seen == {"recording": False, "attributes": {}}
     assert NON_RECORDING_SPAN.status == "unset"
 
 
