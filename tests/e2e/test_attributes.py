@@ -169,3 +169,56 @@ def test_keydown_on_window(opened):
     expect(page.locator("#key")).to_have_text("k")
     page.keyboard.press("Enter")
     expect(page.locator("#key")).to_have_text("Enter")
+
+
+def burst_of_clicks(page, selector: str, n: int) -> None:
+    """n clicks in one synchronous burst: inside any throttle window however busy the machine is."""
+    page.evaluate("([sel, n]) => { for (let i = 0; i < n; i++) document.querySelector(sel).click() }", [selector, n])
+
+
+def test_throttle_runs_on_the_leading_edge_only(opened):
+    page = opened
+    burst_of_clicks(page, "#throttle", 3)
+    expect(page.locator("#throttled")).to_have_text("1")
+    time.sleep(0.6)
+    expect(page.locator("#throttled")).to_have_text("1")
+
+
+def test_throttle_trailing_also_runs_after_the_window(opened):
+    # DATASTAR.md 3.4: `__throttle.<t>[.noleading][.trailing]`.
+    page = opened
+    burst_of_clicks(page, "#throttle-trailing", 3)
+    expect(page.locator("#trailing")).to_have_text("2")  # the leading click, then the trailing one
+
+
+def test_data_ignore_skips_the_subtree(opened):
+    expect(opened.locator("#ignored")).to_have_text("left alone")
+
+
+def test_data_ref_and_bind_by_value(opened):
+    expect(opened.locator("#ref-id")).to_have_text("reffed")
+    # data-bind="name" (value form) creates the signal from the element's value.
+    expect(opened.locator("#by-value")).to_have_text("from the value attribute")
+    opened.fill("#bind-by-value", "typed")
+    expect(opened.locator("#by-value")).to_have_text("typed")
+
+
+def test_data_on_signal_patch_with_filter(opened):
+    page = opened
+    page.click("#watch")
+    expect(page.locator("#patches")).to_have_text("1")
+    page.click("#toggle")  # other signals: filtered out
+    expect(page.locator("#shown")).to_be_hidden()
+    page.click("#watch")
+    expect(page.locator("#patches")).to_have_text("2")
+
+
+def test_data_on_intersect_once(opened):
+    page = opened
+    expect(page.locator("#seen")).to_have_text("0")
+    page.locator("#far-below").scroll_into_view_if_needed()
+    expect(page.locator("#seen")).to_have_text("1")
+    page.locator("h1").scroll_into_view_if_needed()
+    page.locator("#far-below").scroll_into_view_if_needed()
+    time.sleep(0.2)
+    expect(page.locator("#seen")).to_have_text("1")

@@ -82,3 +82,39 @@ def test_form_content_type_posts_the_fields(page, server):
     assert page.url == url
     expect(page.locator("#title")).to_have_value("Buy milk")
     log_of(page).assert_clean()
+
+
+def test_form_with_get_puts_the_fields_in_the_query_string(page, server):
+    goto(page, server.url + "/")
+    page.fill("#get-q", "a b")
+    page.click("#get-submit")
+    got = echoed(page, "#form-echo")
+    assert got["method"] == "GET"
+    assert got["received"] == [["q", "a b"]]
+    assert got["content_type"] is None
+    log_of(page).assert_clean()
+
+
+def test_invalid_form_is_not_sent(page, server):
+    goto(page, server.url + "/")
+    sent = []
+    page.on("request", lambda request: request.url.endswith("/form") and sent.append(request))
+    page.click("#required-submit")
+    page.wait_for_timeout(300)
+    assert sent == [], "DATASTAR.md 2.1: an invalid form is not sent"
+    page.fill("#required-field", "now valid")
+    page.click("#required-submit")
+    assert echoed(page, "#form-echo")["received"] == [["needed", "now valid"]]
+
+
+def test_multipart_form_uploads_a_file(page, server, tmp_path):
+    goto(page, server.url + "/")
+    upload = tmp_path / "note.txt"
+    upload.write_text("file content")
+    page.fill("#mp-name", "with a file")
+    page.set_input_files("#mp-file", str(upload))
+    page.click("#mp-submit")
+    got = echoed(page, "#form-echo")
+    assert got["content_type"].startswith("multipart/form-data; boundary=")
+    assert got["received"] == [["name", "with a file"], ["upload", "file note.txt file content"]]
+    log_of(page).assert_clean()

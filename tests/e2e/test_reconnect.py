@@ -55,3 +55,19 @@ def test_cleanly_ended_stream_is_not_retried(page, server):
     time.sleep(1.6)  # past the 1 s a retry would wait
     assert json.loads(server.get(f"/attempts/{key}")) == [None]
     expect(page.locator("#last-id")).to_have_text("none yet")
+
+
+def test_retry_always_reconnects_after_a_clean_end(page, server):
+    key = open_stream_page(page, server, "always")
+    expect(page.locator("#last-id")).to_have_text("1")
+    assert json.loads(server.get(f"/attempts/{key}")) == [None, "1"]
+
+
+def test_retry_error_retries_an_error_status_then_gives_up(page, server):
+    key = uuid.uuid4().hex[:8]
+    goto(page, f"{server.url}/page/{key}/error")
+    expect(page.locator("#failed")).to_have_text("1")  # retries-failed, once
+    count = len(json.loads(server.get(f"/attempts/{key}")))
+    assert 2 <= count <= 4, f"{count} requests for retryMaxCount 2"
+    time.sleep(0.5)
+    assert len(json.loads(server.get(f"/attempts/{key}"))) == count, "it kept retrying after retries-failed"

@@ -72,3 +72,9 @@ def test_redirect_navigates(opened, server):
     opened.click("#do-redirect")
     expect(opened.locator("#landed")).to_have_text("landed")
     assert opened.url == server.url + "/landed"
+
+
+def test_text_html_response_takes_options_from_headers(opened):
+    opened.click("#do-html-headers")
+    expect(opened.locator("#header-list > li")).to_have_text(["first", "appended by headers"])
+    log_of(opened).assert_clean()

@@ -28,6 +28,22 @@ async def home():
           <button id="submit" name="action" value="save">Save</button>
         </form>
         <pre id="form-echo"></pre>
+
+        <form id="get-form" data-on:submit="@get('/form', {contentType: 'form'})">
+          <input id="get-q" name="q">
+          <button id="get-submit">Search</button>
+        </form>
+
+        <form id="required-form" data-on:submit="@post('/form', {contentType: 'form'})">
+          <input id="required-field" name="needed" required>
+          <button id="required-submit">Send</button>
+        </form>
+
+        <form id="multipart-form" enctype="multipart/form-data" data-on:submit="@post('/form', {contentType: 'form'})">
+          <input id="mp-name" name="name">
+          <input id="mp-file" type="file" name="upload">
+          <button id="mp-submit">Upload</button>
+        </form>
         """
     )
 
@@ -49,7 +65,10 @@ async def echo(c: Context):
 
 async def form(c: Context):
     fields = await c.form()
-    received = [[name, str(value)] for name, value in fields.multi_items()]
+    received = [
+        [name, value if isinstance(value, str) else f"file {value.filename} {value.data.decode()}"]
+        for name, value in fields.multi_items()
+    ]
     yield pre({"id": "form-echo"}, json.dumps(_echo(c, received), sort_keys=True))
 
 
@@ -58,4 +77,5 @@ app = Stario(
     Query("/echo", echo),
     Command("/echo", echo),
     Command("/form", form),
+    Query("/form", form),
 )

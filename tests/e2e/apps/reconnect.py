@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 
-from stario import Context, Query, Stario, Writer
+from stario import Context, HTTPError, Query, Stario, Writer
 from stario.datastar import PatchElements
 from tests.e2e.apps.common import page
 
@@ -25,12 +25,21 @@ class BrokenConnection(BaseException):
     """Not an Exception: Stario lets it through, and uvicorn drops the connection."""
 
 
+OPTIONS = {
+    "always": ", {retry: 'always', retryInterval: 200}",
+    "error": ", {retry: 'error', retryInterval: 100, retryMaxCount: 2}",
+}
+
+
 async def home(c: Context):
     key, variant = c.params["key"], c.params["variant"]
     return page(
         f"""
         <h1>Reconnect ({variant})</h1>
-        <div data-init="@get('/stream/{key}/{variant}')"></div>
+        <div data-signals="{{failed: 0}}"
+             data-on:datastar-fetch="evt.detail.type === 'retries-failed' && $failed++"></div>
+        <span id="failed" data-text="$failed"></span>
+        <div data-init="@get('/{"failing" if variant == "error" else "stream"}/{key}/{variant}'{OPTIONS.get(variant, '')})"></div>
         <p id="first">waiting</p>
         <p id="last-id">none yet</p>
         <p id="gap"></p>
@@ -46,14 +55,20 @@ async def stream(c: Context):
     if n == 1:
         retry = 300 if variant == "retry" else None
         yield PatchElements(f'<p id="first">attempt 1 ({variant})</p>', event_id="1", retry=retry)
-        if variant == "clean":
-            return  # a clean end: not retried under 'auto'
+        if variant in ("clean", "always"):
+            return  # a clean end: not retried under 'auto', retried under 'always'
         await asyncio.sleep(0.1)  # let the event reach the browser before the connection breaks
         raise BrokenConnection
     gap_ms = round((log[-1]["at"] - log[-2]["at"]) * 1000)
     yield f'<p id="last-id">{log[-1]["last_event_id"]}</p>'
     yield f'<p id="gap">attempt {n} after {gap_ms} ms</p>'
     await asyncio.sleep(3600)  # stay open
+
+
+async def failing(c: Context, w: Writer) -> None:
+    # Not a generator: a generator handler has sent 200 before its first line runs.
+    attempts.setdefault(c.params["key"], []).append({"at": time.monotonic(), "last_event_id": None})
+    raise HTTPError(503, "try again")  # retried only because of retry 'error'
 
 
 async def attempts_of(c: Context, w: Writer) -> None:
@@ -63,5 +78,6 @@ async def attempts_of(c: Context, w: Writer) -> None:
 app = Stario(
     Query("/page/{key}/{variant}", home),
     Query("/stream/{key}/{variant}", stream),
+    Query("/failing/{key}/{variant}", failing),
     Query("/attempts/{key}", attempts_of),
 )

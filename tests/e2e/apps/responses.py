@@ -27,6 +27,8 @@ async def home():
         <button id="do-script" data-on:click="@post('/script')">script</button>
         <p id="script-target">before</p>
         <button id="do-redirect" data-on:click="@post('/redirect')">redirect</button>
+        <button id="do-html-headers" data-on:click="@post('/html-headers')">html with headers</button>
+        <ul id="header-list"><li>first</li></ul>
         """
     )
 
@@ -59,6 +61,13 @@ async def redirect():
     yield Redirect("/landed")
 
 
+async def html_headers(c: Context, w: Writer) -> None:
+    # text/html whose patch options come from the response headers (DATASTAR.md 2.2).
+    w.header("datastar-selector", "#header-list")
+    w.header("datastar-mode", "append")
+    w.html("<li>appended by headers</li>")
+
+
 async def landed():
     return page('<p id="landed">landed</p>')
 
@@ -72,5 +81,6 @@ app = Stario(
     Command("/error", error),
     Command("/script", script),
     Command("/redirect", redirect),
+    Command("/html-headers", html_headers),
     Query("/landed", landed),
 )
