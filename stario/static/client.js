@@ -1,4 +1,4 @@
-// Stario's browser client: a small, readable implementation of the Datastar 1.0 protocol.
+// Stario's browser client: a readable implementation of the Datastar 1.0 protocol.
 // The server sends HTML and signals; this file makes them live, in four parts: 1. signals (the
 // page's state) and effects; 2. `data-*` attributes; 3. actions (`@get('/url')`), whose answers
 // are read as Server-Sent Events; 4. the events: `datastar-patch-elements` and `-patch-signals`.
@@ -7,9 +7,9 @@
 // Signals live in one object tree, read through a Proxy that notes each path an effect reads
 // (`count`, `user.name`); writing a path re-runs the effects that read it.
 const root = {}
-const readers = new Map()  // path -> Set of effects that read it ('' = the whole tree)
+const readers = new Map()  // path -> the effects that read it ('' = the whole tree)
 const queue = new Set()  // effects to re-run, flushed together in one microtask
-let running = null, flushing = false  // the effect running now; a flush is due
+let running = null  // the effect running now
 
 function track(path) {
   if (!running) return
@@ -18,19 +18,16 @@ function track(path) {
 }
 
 function changed(path) {
+  const idle = !queue.size  // else a flush is already due
   for (const [key, effects] of readers)
     if (key === '' || key === path || key.startsWith(path + '.') || path.startsWith(key + '.'))
       effects.forEach(e => e !== running && queue.add(e))
-  if (queue.size && !flushing) { flushing = true; queueMicrotask(flush) }
+  if (idle && queue.size) queueMicrotask(flush)
 }
 
-function flush() {
-  const effects = [...queue]
-  queue.clear(); flushing = false
-  effects.forEach(e => e.dead || e())
-}
+const flush = () => { const effects = [...queue]; queue.clear(); effects.forEach(e => e.dead || e()) }
 
-// An effect runs `fn` now, and again whenever a signal it read changes. Returns a disposer.
+// An effect runs `fn` now and whenever a signal it read changes. Returns a disposer.
 function effect(fn) {
   const e = () => {
     e.deps.forEach(set => set.delete(e)); e.deps.clear()
@@ -61,21 +58,17 @@ function signalsAt(obj, prefix) {
 }
 const $ = signalsAt(root, '')
 
-function write(target, path, key, value) {
-  if (target[key] !== value) { target[key] = value; changed(path) }
-}
+const write = (target, path, key, value) => { if (target[key] !== value) { target[key] = value; changed(path) } }
 function parentOf(obj, path) {  // for 'a.b': [obj.a, 'b'], making objects on the way
   const keys = path.split('.'), last = keys.pop()
   for (const k of keys) obj = plain(obj[k]) ? obj[k] : (obj[k] = {})
   return [obj, last]
 }
-const setIn = (obj, path, value) => { const [o, k] = parentOf(obj, path); o[k] = value }
-
 const setPath = (path, value) => { const [o, k] = parentOf(root, path); write(o, path, k, value) }
 const getPath = path => path.split('.').reduce((o, k) => o?.[k], root)
 
 // RFC 7386 JSON Merge Patch into the signals: objects merge, `null` deletes, the rest replaces.
-function mergeSignals(values, onlyIfMissing = false, target = root, prefix = '') {
+function mergeSignals(values, onlyIfMissing, target = root, prefix = '') {
   for (const [key, value] of Object.entries(values)) {
     const path = prefix + key, has = key in target
     if (value === null) { if (!onlyIfMissing && has) { delete target[key]; changed(path) } }
@@ -89,42 +82,38 @@ function mergeSignals(values, onlyIfMissing = false, target = root, prefix = '')
 // Every signal as [path, value]; the signals a filter keeps, as a tree.
 const leaves = (obj = root, prefix = '') =>
   Object.entries(obj).flatMap(([k, v]) => plain(v) ? leaves(v, prefix + k + '.') : [[prefix + k, v]])
-const matches = (path, { include = /.*/, exclude = /^$/ } = {}) => include.test(path) && !exclude.test(path)
-function filtered({ include, exclude = /(^|\.)_/ } = {}) {
+function filtered({ include = /.*/, exclude = /(^|\.)_/ } = {}) {
   const out = {}
-  for (const [path, v] of leaves()) if (matches(path, { include, exclude }) && !(v instanceof Node)) setIn(out, path, v)
+  for (const [path, v] of leaves()) if (include.test(path) && !exclude.test(path) && !(v instanceof Node)) {
+    const [o, k] = parentOf(out, path); o[k] = v
+  }
   return out
 }
 
 // === Expressions ===
 // `$count++; @post('/inc')` becomes a function: `$name` is a signal, `@post(...)` an action,
 // `el` the element and `evt` the DOM event.
-const compiled = new Map()
 function compile(code, returns) {
-  const cacheKey = returns + code
-  if (!compiled.has(cacheKey)) {
-    const body = code.replace(/\$(?=[A-Za-z_])/g, '$.').replace(/@([A-Za-z_]\w*)\(/g, '__a.$1(__c,')
-    const fn = b => new Function('$', '__a', '__c', 'el', 'evt', b)
-    let made
-    // Value attributes return their last statement: `$a = 1; $a + 1` gives 2.
-    try { made = fn(returns ? `return (${body})` : body) } catch {
-      const end = body.trim().replace(/;$/, ''), cut = end.lastIndexOf(';')
-      made = fn(`${end.slice(0, cut)}; return (${end.slice(cut + 1)})`)
-    }
-    compiled.set(cacheKey, made)
+  const body = code.replace(/\$(?=[A-Za-z_])/g, '$.').replace(/@([A-Za-z_]\w*)\(/g, '__a.$1(__c,')
+  const fn = b => new Function('$', '__a', '__c', 'el', 'evt', b)
+  // Value attributes return their last statement: `$a = 1; $a + 1` gives 2.
+  try { return fn(returns ? `return (${body})` : body) } catch {
+    const end = body.trim().replace(/;$/, ''), cut = end.lastIndexOf(';')
+    return fn(`${end.slice(0, cut)}; return (${end.slice(cut + 1)})`)
   }
-  return compiled.get(cacheKey)
 }
 
+const compiled = {}  // returns + code -> function
 function run(el, code, evt, returns = true) {
-  try { return compile(code, returns)($, actions, { el, evt }, el, evt) }
+  try { return (compiled[returns + code] ??= compile(code, returns))($, actions, { el, evt }, el, evt) }
   catch (err) { console.error(`error in "${code}" on`, el, err) }
 }
 
 // === 2. attributes ===
 const camel = s => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())
+const kebab = s => s.replace(/[A-Z]/g, c => '-' + c.toLowerCase())
 const ms = (t, fallback) => t ? parseFloat(t) * (/\ds$/.test(t) ? 1000 : 1) : fallback  // 500ms, 1s, 500
-const listen = (target, type, fn, options) => (target.addEventListener(type, fn, options), () => target.removeEventListener(type, fn, options))
+const listen = (target, type, fn, opts) => (target.addEventListener(type, fn, opts), () => target.removeEventListener(type, fn, opts))
 const all = stops => () => stops.forEach(stop => stop())  // one cleanup for several
 
 // A plugin gets `a`: `a.el`; from `data-on:click__debounce.200ms`, `a.key` "click" and `a.mods`
@@ -133,7 +122,7 @@ const all = stops => () => stops.forEach(stop => stop())  // one cleanup for sev
 const plugins = {
   signals: a => mergeSignals(a.key ? { [camel(a.key)]: a.val() } : a.val() || {}, a.mods.has('ifmissing')),
   computed: a => all(Object.entries(a.key ? { [camel(a.key)]: a.val } : a.val() || {}).map(([name, fn]) => effect(() => setPath(name, fn())))),
-  effect: a => effect(() => a.exec()),
+  effect: a => effect(a.exec),
   text: a => effect(() => { a.el.textContent = a.val() ?? '' }),
   show: a => effect(() => a.el.style[a.val() ? 'removeProperty' : 'setProperty']('display', 'none')),
   class: a => effect(() => {
@@ -147,7 +136,7 @@ const plugins = {
     const before = {}  // the inline value to restore when falsy
     return effect(() => {
       for (const [prop, v] of Object.entries(a.map())) {
-        const name = prop.replace(/[A-Z]/g, c => '-' + c.toLowerCase())
+        const name = kebab(prop)
         before[name] ??= a.el.style.getPropertyValue(name)
         a.el.style.setProperty(name, v || v === 0 ? v : before[name])
       }
@@ -176,7 +165,7 @@ const plugins = {
   },
   ref: a => setPath(camel(a.key || a.value), a.el),
   'json-signals': a => effect(() => {
-    JSON.stringify($)  // reads, and so tracks, every signal
+    track('')  // the whole tree
     a.el.textContent = JSON.stringify(filtered(a.value ? a.val() : { exclude: /^$/ }), null, a.mods.has('terse') ? 0 : 2)
   }),
 }
@@ -184,8 +173,7 @@ const plugins = {
 // Wrap a handler in the delay / debounce / throttle modifiers.
 function timed(mods, fn) {
   let timer, last = 0
-  const [t, ...opts] = mods.get('debounce') || mods.get('throttle') || mods.get('delay') || []
-  const wait = ms(t, 0)
+  const [t, ...opts] = mods.get('debounce') || mods.get('throttle') || mods.get('delay') || [], wait = ms(t, 0)
   if (mods.has('debounce')) return evt => {
     if (opts.includes('leading') && !timer) fn(evt)
     clearTimeout(timer)
@@ -194,8 +182,7 @@ function timed(mods, fn) {
   if (mods.has('throttle')) return evt => {  // at most once per `wait`, leading edge
     if (Date.now() - last >= wait) { last = Date.now(); fn(evt) }
   }
-  if (mods.has('delay')) return evt => setTimeout(() => fn(evt), wait)
-  return fn
+  return mods.has('delay') ? evt => setTimeout(() => fn(evt), wait) : fn
 }
 
 function on({ el, key, mods, exec }) {
@@ -205,20 +192,19 @@ function on({ el, key, mods, exec }) {
   const act = timed(mods, exec)
   return listen(target, name, evt => {
     if (mods.has('outside') && el.contains(evt.target)) return
-    if (mods.has('prevent') || (name === 'submit' && el.tagName === 'FORM')) evt.preventDefault()
+    if (mods.has('prevent') || name === 'submit' && el.tagName === 'FORM') evt.preventDefault()
     if (mods.has('stop')) evt.stopPropagation()
     act(evt)
   }, { once: mods.has('once'), passive: mods.has('passive'), capture: mods.has('capture') })
 }
 
-// Two-way binding between a form control and a signal. (Files go up with contentType: 'form'.)
+// Two-way binding of a form control and a signal (files go up with contentType 'form').
 function bind({ el, key, value }) {
   const name = camel(key || value), type = el.type
-  const read = () => type === 'checkbox' ? el.checked
+  const update = () => setPath(name, type === 'checkbox' ? el.checked
     : type === 'radio' ? (el.checked ? el.value : getPath(name))
     : typeof getPath(name) === 'number' || type === 'number' || type === 'range' ? (el.value === '' ? '' : +el.value)
-    : el.value
-  const update = () => setPath(name, read())
+    : el.value)
   if (getPath(name) === undefined) update()
   return all([...['input', 'change', 'datastar-prop-change'].map(evt => listen(el, evt, update)), effect(() => {
     track(name)  // signal -> element
@@ -231,22 +217,19 @@ function bind({ el, key, value }) {
 
 // === Applying attributes ===
 const cleanups = new WeakMap()  // element -> Map(attribute name -> cleanup)
-const seen = new WeakSet()  // elements whose attributes have been applied
+const seen = new WeakSet()  // elements already applied
 
 function apply(el, name) {
   const [head, ...rest] = name.slice(5).split('__'), [plugin, key = ''] = head.split(/:(.*)/)
-  const value = el.getAttribute(name), fn = plugins[plugin]
+  const value = el.getAttribute(name), fn = plugins[plugin], val = () => run(el, value)
   if (!fn) return
   const done = fn({
-    el, key, value,
-    mods: new Map(rest.map(m => { const [k, ...args] = m.split('.'); return [k, args] })),
-    val: () => run(el, value),
+    el, key, value, val,
+    mods: new Map(rest.map(m => m.split('.')).map(([k, ...args]) => [k, args])),
     exec: evt => run(el, value, evt, false),
-    map: () => key ? { [key]: run(el, value) } : run(el, value) || {},
+    map: () => key ? { [key]: val() } : val() || {},
   })
-  if (typeof done !== 'function') return
-  if (!cleanups.has(el)) cleanups.set(el, new Map())
-  cleanups.get(el).set(name, done)
+  if (typeof done === 'function') cleanups.set(el, (cleanups.get(el) || new Map()).set(name, done))
 }
 
 function cleanup(el, name) {
@@ -267,11 +250,10 @@ function scan(el) {
 // Added elements are applied, removed ones cleaned up, a changed data-* attribute both.
 new MutationObserver(records => {
   for (const { type, target, attributeName: name, addedNodes, removedNodes } of records) {
-    if (type === 'attributes') {
-      if (!name.startsWith('data-') || !target.isConnected || target.closest('[data-ignore]') || target.hasAttribute('data-ignore__self')) continue
+    if (type === 'attributes' && name.startsWith('data-') && target.isConnected
+      && !target.closest('[data-ignore]') && !target.hasAttribute('data-ignore__self')) {
       cleanup(target, name)
       if (target.hasAttribute(name)) apply(target, name)
-      continue
     }
     for (const node of removedNodes) if (node.nodeType === 1 && !node.isConnected)
       for (const gone of [node, ...node.querySelectorAll('*')]) { cleanup(gone); seen.delete(gone) }
@@ -281,45 +263,38 @@ new MutationObserver(records => {
 
 // === 3. actions ===
 const fire = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }))
-const inflight = new WeakMap()  // element -> AbortController of its request
+const inflight = new WeakMap()  // element -> its request's AbortController
 
-const actions = {}
-for (const method of ['get', 'post', 'put', 'patch', 'delete'])
-  actions[method] = (c, url, options) => request(c.el || document.documentElement, method.toUpperCase(), url, { ...options }, c.evt)
+const actions = Object.fromEntries(['get', 'post', 'put', 'patch', 'delete'].map(method =>
+  [method, (c, url, options) => request(c, method.toUpperCase(), url, options)]))
 
-async function request(el, method, url, opts, evt) {
-  const o = { contentType: 'json', retry: 'auto', retryInterval: 1000,
-    retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, requestCancellation: 'auto', ...opts }
-  // A new request from an element ends its last one, unless cancellation is 'disabled'.
+async function request({ el, evt }, method, url, opts) {
+  const o = { retryInterval: 1000, retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, ...opts }
+  // An element's new request aborts its last one, unless requestCancellation is 'disabled'.
   if (o.requestCancellation !== 'disabled') inflight.get(el)?.abort()
-  const cancel = new AbortController()
+  const cancel = new AbortController(), { signal } = cancel
   inflight.set(el, cancel)
   if (!body(el, method, url, o, evt)) return  // an invalid form is not sent
   const report = (type, more) => fire('datastar-fetch', { type, el, argsRaw: { method, url, ...opts }, ...more })
-  let lastId, wait = o.retryInterval, tries = 0
+  let tries = 0
   report('started')
   try {
-    while (!cancel.signal.aborted) {
-      let broken = false, status = 0
+    while (!signal.aborted) {
+      let status = 0, broken
       try {
         const req = body(el, method, url, o, evt)  // fresh signals on every attempt
-        const res = await fetch(req.url, { method, body: req.body, signal: cancel.signal,
+        const res = await fetch(req.url, { method, body: req.body, signal,
           headers: { Accept: 'text/event-stream, text/html, application/json', 'Datastar-Request': 'true',
-            ...lastId && { 'last-event-id': lastId }, ...req.headers, ...o.headers } })
+            ...o.lastId && { 'last-event-id': o.lastId }, ...req.headers, ...o.headers } })
         status = res.status
-        if (status === 200) {
-          wait = o.retryInterval; tries = 0  // a success resets the back-off
-          await read(res, el, o, (id, retry) => { if (id !== undefined) lastId = id; if (retry) wait = o.retryInterval = retry })
-        } else if (status >= 400) report('error', { status })
-      } catch {
-        broken = !cancel.signal.aborted  // a network failure, not our own abort
-      }
+        if (status === 200) { tries = 0; await read(res, el, o) }  // a success resets the back-off
+        else if (status >= 400) report('error', { status })
+      } catch { broken = !signal.aborted }  // a network failure, not our own abort
       const again = broken || o.retry === 'always' && status !== 204 && (status < 300 || status > 399) || o.retry === 'error' && status >= 400
-      if (!again || cancel.signal.aborted) break
+      if (!again || signal.aborted) break
       if (++tries > o.retryMaxCount) { report('retries-failed'); break }
-      report('retrying')
-      await new Promise(done => setTimeout(done, Math.min(wait, o.retryMaxWait)))
-      wait = Math.min(wait * o.retryScaler, o.retryMaxWait)  // back off: 1 s, 2 s, 4 s ... 30 s
+      report('retrying')  // and back off: 1 s, 2 s, 4 s ... 30 s
+      await new Promise(done => setTimeout(done, Math.min(o.retryInterval * o.retryScaler ** (tries - 1), o.retryMaxWait)))
     }
   } finally {
     if (inflight.get(el) === cancel) inflight.delete(el)
@@ -329,53 +304,53 @@ async function request(el, method, url, opts, evt) {
 
 // What to send: the signals as JSON (in ?datastar= for GET and DELETE), or a form's fields.
 function body(el, method, url, o, evt) {
-  const target = new URL(url, location.href), headers = {}, inQuery = method === 'GET' || method === 'DELETE'
+  const target = new URL(url, location), headers = {}, inQuery = method === 'GET' || method === 'DELETE'
   let data
   if (o.contentType === 'form') {
     const form = o.selector ? document.querySelector(o.selector) : el.closest('form')
     if (!form) return console.error('no form to send', el)
     if (!form.checkValidity()) return form.reportValidity()
     data = new FormData(form)
-    const submitter = evt?.submitter || (el.tagName === 'BUTTON' && el)
+    const submitter = evt?.submitter || el.tagName === 'BUTTON' && el
     if (submitter?.name) data.append(submitter.name, submitter.value)
-    if (inQuery) { data.forEach((v, k) => target.searchParams.append(k, v)); data = undefined }
+    if (inQuery) data.forEach((v, k) => target.searchParams.append(k, v))
     else if (form.enctype !== 'multipart/form-data') {  // multipart: the browser sets the type
       data = new URLSearchParams(data); headers['Content-Type'] = 'application/x-www-form-urlencoded'
     }
   } else {
     data = JSON.stringify(o.payload !== undefined ? o.payload : filtered(o.filterSignals))
-    if (inQuery) { target.searchParams.set('datastar', data); data = undefined }
+    if (inQuery) target.searchParams.set('datastar', data)
     else headers['Content-Type'] = 'application/json'
   }
-  return { url: target.href, headers, body: data }
+  return { url: target.href, headers, body: inQuery ? undefined : data }
 }
 
 // A 200 answer: HTML patches elements, JSON patches signals, JavaScript runs, else it is SSE.
-async function read(res, el, o, meta) {
+async function read(res, el, o) {
   const type = res.headers.get('content-type')?.split(';')[0].trim()
   const options = (...keys) => Object.fromEntries(keys.map(k => [k, String(o.responseOverrides?.[k] ??
-    res.headers.get('datastar-' + k.replace(/[A-Z]/g, c => '-' + c.toLowerCase())))]).filter(([, v]) => v !== 'null'))
+    res.headers.get('datastar-' + kebab(k)))]).filter(([, v]) => v !== 'null'))
   if (type === 'text/html') return dispatch('datastar-patch-elements', { elements: await res.text(), ...options('selector', 'mode', 'namespace', 'useViewTransition') }, el)
   if (type === 'application/json') return dispatch('datastar-patch-signals', { signals: await res.text(), ...options('onlyIfMissing') }, el)
   if (type === 'text/javascript') {
-    const script = document.createElement('script')
+    const script = Object.assign(document.createElement('script'), { textContent: await res.text() })
     for (const [k, v] of Object.entries(JSON.parse(res.headers.get('datastar-script-attributes') || '{}'))) script.setAttribute(k, v)
-    script.textContent = await res.text()
     return document.head.append(script)
   }
   // The SSE parser: lines end in \n, \r\n or \r; "field: value"; a blank line ends an event.
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
-  let buffer = '', event = { data: [] }, m
+  let buffer = '', event = { data: [] }
   for (let chunk; !(chunk = await reader.read()).done;) {
-    buffer += chunk.value
-    while ((m = /\r\n|\r|\n/.exec(buffer)) && !(m[0] === '\r' && m.index === buffer.length - 1)) {
-      const line = buffer.slice(0, m.index), [, field, value] = /^([^:]*): ?(.*)$/.exec(line) || []
-      buffer = buffer.slice(m.index + m[0].length)
+    const lines = (buffer + chunk.value).split(/\r\n|\r(?!$)|\n/)
+    buffer = lines.pop()  // unfinished (a last \r may be half of \r\n)
+    for (const line of lines) {
+      const [, field, value] = /^([^:]*): ?(.*)$/.exec(line) || []
       if (line === '') {
-        meta(event.id, event.retry)
+        if ('id' in event) o.lastId = event.id  // sent back as Last-Event-ID
+        if (event.retry) o.retryInterval = event.retry  // the server's `retry:`
         const args = {}
         for (const l of event.data) {  // "key value" lines, repeats joined
-          const [, k, v = ''] = /^(\S*) ?(.*)$/s.exec(l)
+          const [, k, v = ''] = /^(\S*) ?(.*)$/.exec(l)
           args[k] = k in args ? args[k] + '\n' + v : v
         }
         if (event.type?.startsWith('datastar')) dispatch(event.type, args, el)
@@ -389,20 +364,15 @@ async function read(res, el, o, meta) {
 }
 
 // === 4. events ===
+const parse = text => { try { return JSON.parse(text) } catch { return Function(`return (${text})`)() } }  // or a JS object
+
 function dispatch(type, args, el) {
   fire('datastar-fetch', { type, el, argsRaw: args })  // every event is observable
   try {
     if (type === 'datastar-patch-elements') patchElements(args)
-    if (type === 'datastar-patch-signals') {
-      let value
-      try { value = JSON.parse(args.signals) } catch { value = Function(`return (${args.signals})`)() }
-      mergeSignals(value, args.onlyIfMissing?.trim() === 'true')
-    }
+    if (type === 'datastar-patch-signals') mergeSignals(parse(args.signals), args.onlyIfMissing?.trim() === 'true')
   } catch (err) { console.error(`could not apply ${type}`, args, err) }
 }
-
-const template = html => { const t = document.createElement('template'); t.innerHTML = html; return t.content }
-const inserts = { replace: 'replaceWith', prepend: 'prepend', append: 'append', before: 'before', after: 'after' }
 
 function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
   const whole = /<\/(html|head|body)>/i.exec(elements)
@@ -411,26 +381,27 @@ function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
     return morph(document[part], new DOMParser().parseFromString(elements, 'text/html')[part])
   }
   const wrap = { svg: 'svg', mathml: 'math' }[namespace]  // so <circle> is parsed as SVG
-  const parsed = wrap ? template(`<${wrap}>${elements}</${wrap}>`).firstElementChild : template(elements)
-  const fresh = () => [...parsed.childNodes].map(n => runScripts(document.importNode(n, true)))
+  let parsed = Object.assign(document.createElement('template'), { innerHTML: wrap ? `<${wrap}>${elements}</${wrap}>` : elements }).content
+  if (wrap) parsed = parsed.firstElementChild
   if (!selector && /^(outer|replace)$/.test(mode)) {  // each top-level element patches its id
     for (const node of [...parsed.children]) {
       const target = node.id && document.getElementById(node.id)
       if (!target) console.warn('no element to patch with id', node.id)
-      else mode === 'outer' ? morph(target, node) : target.replaceWith(runScripts(document.importNode(node, true)))
+      else mode === 'outer' ? morph(target, node) : target.replaceWith(adopt(node))
     }
-  } else if (!selector || !(mode in inserts || /^(outer|inner|remove)$/.test(mode))) {
+  } else if (!selector || !/^(outer|inner|remove|replace|prepend|append|before|after)$/.test(mode)) {
     throw new Error(`no selector, or an unknown mode: ${mode}`)
   } else for (const target of document.querySelectorAll(selector)) {
     if (mode === 'remove') target.remove()
     else if (mode === 'inner') morph(target, parsed, true)
     else if (mode === 'outer' && parsed.children.length === 1) morph(target, parsed.firstElementChild)
-    else target[inserts[mode] || 'replaceWith'](...fresh())
+    else target[/^(outer|replace)$/.test(mode) ? 'replaceWith' : mode](...[...parsed.childNodes].map(adopt))
   }
 }
 
-// A <script> parsed from HTML text never runs; a re-created one does.
-function runScripts(node) {
+// Parsed markup, copied for the page. A <script> parsed from HTML never runs; a new one does.
+function adopt(node) {
+  node = document.importNode(node, true)
   for (const old of node.nodeName === 'SCRIPT' ? [node] : node.querySelectorAll?.('script') || []) {
     const script = document.createElement('script')
     for (const a of old.attributes) script.setAttribute(a.name, a.value)
@@ -445,7 +416,7 @@ function runScripts(node) {
 // Turn `old` into `next` touching only what differs, so focus, typed text and state survive.
 // A child matches by id (its own or one inside it), else by tag; another id is never reused;
 // an id found elsewhere is moved, not re-created.
-let pool = new Map()  // id -> element, in the tree being morphed
+let pool  // id -> element, in the tree being morphed
 
 function morph(old, next, childrenOnly) {
   pool = new Map([...old.querySelectorAll('[id]')].map(e => [e.id, e]))
@@ -453,8 +424,7 @@ function morph(old, next, childrenOnly) {
 }
 
 function morphNode(old, next) {
-  if (old.nodeName !== next.nodeName || old.nodeType === 1 && (old.id || next.id) && old.id !== next.id)
-    return old.replaceWith(runScripts(document.importNode(next, true)))
+  if (old.nodeName !== next.nodeName || old.id !== next.id) return old.replaceWith(adopt(next))
   if (old.nodeType !== 1) { if (old.nodeValue !== next.nodeValue) old.nodeValue = next.nodeValue; return }
   if (old.hasAttribute('data-ignore-morph') && next.hasAttribute('data-ignore-morph')) return
   syncAttributes(old, next)
@@ -467,16 +437,17 @@ function syncAttributes(old, next) {
   const prop = (name, value) => { old[name] = value; old.dispatchEvent(new Event('datastar-prop-change')) }
   // What the user typed survives unless the server sends a different `value` attribute.
   if (old.nodeName === 'INPUT' && old.type !== 'file') {
-    if (old.getAttribute('value') !== next.getAttribute('value') && old !== document.activeElement) prop('value', next.getAttribute('value') ?? '')
-    if (old.hasAttribute('checked') !== next.hasAttribute('checked')) prop('checked', next.hasAttribute('checked'))
+    const value = next.getAttribute('value'), checked = next.hasAttribute('checked')
+    if (old.getAttribute('value') !== value && old !== document.activeElement) prop('value', value ?? '')
+    if (old.hasAttribute('checked') !== checked) prop('checked', checked)
   }
   if (old.nodeName === 'TEXTAREA' && next.textContent !== old.defaultValue) { old.defaultValue = next.textContent; prop('value', next.textContent) }
   if (old.nodeName === 'OPTION') old.selected = next.hasAttribute('selected')
-  for (const { name, value } of [...next.attributes]) if (!keep.includes(name) && old.getAttribute(name) !== value) old.setAttribute(name, value)
+  for (const { name, value } of next.attributes) if (!keep.includes(name) && old.getAttribute(name) !== value) old.setAttribute(name, value)
   for (const { name } of [...old.attributes]) if (!keep.includes(name) && !next.hasAttribute(name)) old.removeAttribute(name)
 }
 
-const idsIn = node => new Set(node.nodeType === 1 ? [node.id, ...[...node.querySelectorAll('[id]')].map(e => e.id)].filter(Boolean) : [])
+const idsIn = node => new Set([node, ...node.querySelectorAll?.('[id]') ?? []].map(e => e.id).filter(Boolean))
 
 function morphChildren(oldParent, newParent) {
   let cursor = oldParent.firstChild
@@ -485,10 +456,10 @@ function morphChildren(oldParent, newParent) {
     if (!match && next.nodeType === 1) {
       const elsewhere = pool.get(next.id)
       if (elsewhere?.nodeName === next.nodeName && !elsewhere.contains(oldParent)) match = elsewhere
-      else if ([...idsIn(next)].some(id => pool.has(id))) match = document.importNode(next, false)  // a shell for them
+      else if (!idsIn(next).isDisjointFrom(pool)) match = document.importNode(next, false)  // a shell for them
     }
-    if (!match) { oldParent.insertBefore(runScripts(document.importNode(next, true)), cursor); continue }
-    if (match !== cursor) (match.isConnected && oldParent.moveBefore ? oldParent.moveBefore : oldParent.insertBefore).call(oldParent, match, cursor)
+    if (!match) { oldParent.insertBefore(adopt(next), cursor); continue }
+    if (match !== cursor) oldParent[match.isConnected && oldParent.moveBefore ? 'moveBefore' : 'insertBefore'](match, cursor)
     morphNode(match, next)
     cursor = match.nextSibling
   }
@@ -497,12 +468,12 @@ function morphChildren(oldParent, newParent) {
 
 function findMatch(node, next) {
   const wanted = idsIn(next)
-  let soft = null
+  let soft
   for (; node; node = node.nextSibling) {
-    if (node.nodeType !== next.nodeType || node.nodeName !== next.nodeName) continue
+    if (node.nodeName !== next.nodeName) continue
     if (node.nodeType !== 1) return soft || node
     const ids = idsIn(node)
-    if ([...wanted].some(id => ids.has(id))) return node  // same id, or an id inside
+    if (!wanted.isDisjointFrom(ids)) return node  // same id, or an id inside
     if (!soft && !ids.size && !next.id) soft = node  // same tag, no ids to lose
   }
   return soft
