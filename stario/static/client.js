@@ -1,7 +1,7 @@
 // Stario's browser client: a readable implementation of the Datastar 1.0 protocol.
-// The server sends HTML and signals; this file makes them live, in four parts: 1. signals (the
-// page's state) and effects; 2. `data-*` attributes; 3. actions (`@get('/url')`), whose answers
-// are read as Server-Sent Events; 4. the events: `datastar-patch-elements` and `-patch-signals`.
+// The server sends HTML and signals; this makes them live: 1. signals (the page's state) and
+// effects; 2. `data-*` attributes; 3. actions (`@get('/url')`), answered with Server-Sent
+// Events; 4. the events: `datastar-patch-elements` and `datastar-patch-signals`.
 
 // === 1. signals and effects ===
 // Signals live in one object tree, read through a Proxy that notes each path an effect reads
@@ -41,7 +41,7 @@ function effect(fn) {
 const plain = v => v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Node)
 const proxies = new WeakMap()
 
-// The `$` of expressions: `$user.name` is compiled to `$.user.name`, read through here.
+// Expressions' `$`: `$user.name` is compiled to `$.user.name`, read through here.
 function signalsAt(obj, prefix) {
   if (!proxies.has(obj)) proxies.set(obj, new Proxy(obj, {
     get(target, key) {
@@ -179,7 +179,7 @@ function timed(mods, fn) {
     clearTimeout(timer)
     timer = setTimeout(() => { timer = null; opts.includes('notrailing') || fn(evt) }, wait)
   }
-  if (mods.has('throttle')) return evt => {  // at most once per `wait`, leading edge
+  if (mods.has('throttle')) return evt => {  // at most once per `wait`
     if (Date.now() - last >= wait) { last = Date.now(); fn(evt) }
   }
   return mods.has('delay') ? evt => setTimeout(() => fn(evt), wait) : fn
@@ -198,7 +198,7 @@ function on({ el, key, mods, exec }) {
   }, { once: mods.has('once'), passive: mods.has('passive'), capture: mods.has('capture') })
 }
 
-// Two-way binding of a form control and a signal (files go up with contentType 'form').
+// Two-way binding of a form control and a signal (files: contentType 'form').
 function bind({ el, key, value }) {
   const name = camel(key || value), type = el.type
   const update = () => setPath(name, type === 'checkbox' ? el.checked
@@ -247,7 +247,7 @@ function scan(el) {
   for (const child of [...el.children]) scan(child)
 }
 
-// Added elements are applied, removed ones cleaned up, a changed data-* attribute both.
+// Added elements are applied, removed ones cleaned up, changed data-* attributes both.
 new MutationObserver(records => {
   for (const { type, target, attributeName: name, addedNodes, removedNodes } of records) {
     if (type === 'attributes' && name.startsWith('data-') && target.isConnected
@@ -270,7 +270,7 @@ const actions = Object.fromEntries(['get', 'post', 'put', 'patch', 'delete'].map
 
 async function request({ el, evt }, method, url, opts) {
   const o = { retryInterval: 1000, retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, ...opts }
-  // An element's new request aborts its last one, unless requestCancellation is 'disabled'.
+  // An element's new request aborts its last (unless requestCancellation is 'disabled').
   if (o.requestCancellation !== 'disabled') inflight.get(el)?.abort()
   const cancel = new AbortController(), { signal } = cancel
   inflight.set(el, cancel)
@@ -287,7 +287,7 @@ async function request({ el, evt }, method, url, opts) {
           headers: { Accept: 'text/event-stream, text/html, application/json', 'Datastar-Request': 'true',
             ...o.lastId && { 'last-event-id': o.lastId }, ...req.headers, ...o.headers } })
         status = res.status
-        if (status === 200) { tries = 0; await read(res, el, o) }  // a success resets the back-off
+        if (status === 200) { tries = 0; await read(res, el, o) }  // success resets the back-off
         else if (status >= 400) report('error', { status })
       } catch { broken = !signal.aborted }  // a network failure, not our own abort
       const again = broken || o.retry === 'always' && status !== 204 && (status < 300 || status > 399) || o.retry === 'error' && status >= 400
@@ -302,7 +302,7 @@ async function request({ el, evt }, method, url, opts) {
   }
 }
 
-// What to send: the signals as JSON (in ?datastar= for GET and DELETE), or a form's fields.
+// What to send: the signals as JSON (in ?datastar= for GET, DELETE), or a form.
 function body(el, method, url, o, evt) {
   const target = new URL(url, location), headers = {}, inQuery = method === 'GET' || method === 'DELETE'
   let data
@@ -325,7 +325,7 @@ function body(el, method, url, o, evt) {
   return { url: target.href, headers, body: inQuery ? undefined : data }
 }
 
-// A 200 answer: HTML patches elements, JSON patches signals, JavaScript runs, else it is SSE.
+// A 200 answer: HTML patches elements, JSON signals, JavaScript runs, else it is SSE.
 async function read(res, el, o) {
   const type = res.headers.get('content-type')?.split(';')[0].trim()
   const options = (...keys) => Object.fromEntries(keys.map(k => [k, String(o.responseOverrides?.[k] ??
@@ -340,8 +340,10 @@ async function read(res, el, o) {
   // The SSE parser: lines end in \n, \r\n or \r; "field: value"; a blank line ends an event.
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
   let buffer = '', event = { data: [] }
-  for (let chunk; !(chunk = await reader.read()).done;) {
-    const lines = (buffer + chunk.value).split(/\r\n|\r(?!$)|\n/)
+  for (let done; !done;) {
+    const chunk = await reader.read()
+    done = chunk.done  // then "\n" ends a last "\r"
+    const lines = (buffer + (done ? '\n' : chunk.value)).split(/\r\n|\r(?!$)|\n/)
     buffer = lines.pop()  // unfinished (a last \r may be half of \r\n)
     for (const line of lines) {
       const [, field, value] = /^([^:]*): ?(.*)$/.exec(line) || []
@@ -375,9 +377,9 @@ function dispatch(type, args, el) {
 }
 
 function patchElements({ selector, mode = 'outer', namespace, elements = '' }) {
-  const whole = /<\/(html|head|body)>/i.exec(elements)
-  if (whole) {  // a whole document, head or body
-    const part = whole[1].toLowerCase().replace('html', 'documentElement')
+  const whole = ['html', 'body', 'head'].find(tag => RegExp(`</${tag}>`, 'i').test(elements))
+  if (whole) {  // a whole document, body or head
+    const part = whole === 'html' ? 'documentElement' : whole
     return morph(document[part], new DOMParser().parseFromString(elements, 'text/html')[part])
   }
   const wrap = { svg: 'svg', mathml: 'math' }[namespace]  // so <circle> is parsed as SVG
@@ -456,7 +458,7 @@ function morphChildren(oldParent, newParent) {
     if (!match && next.nodeType === 1) {
       const elsewhere = pool.get(next.id)
       if (elsewhere?.nodeName === next.nodeName && !elsewhere.contains(oldParent)) match = elsewhere
-      else if (!idsIn(next).isDisjointFrom(pool)) match = document.importNode(next, false)  // a shell for them
+      else if (!idsIn(next).isDisjointFrom(pool)) match = document.importNode(next, false)  // a shell
     }
     if (!match) { oldParent.insertBefore(adopt(next), cursor); continue }
     if (match !== cursor) oldParent[match.isConnected && oldParent.moveBefore ? 'moveBefore' : 'insertBefore'](match, cursor)
