@@ -19,6 +19,10 @@ def server():
         yield server
 
 
+def attempts(server, key: str) -> dict:
+    return json.loads(server.get(f"/attempts/{key}"))
+
+
 def open_stream_page(page, server, variant: str) -> str:
     key = uuid.uuid4().hex[:8]
     goto(page, f"{server.url}/page/{key}/{variant}")
@@ -38,7 +42,7 @@ def test_broken_stream_reconnects_after_backoff_with_last_event_id(page, server)
     expect(page.locator("#last-id")).to_have_text("1")
     gap = gap_ms(page)
     assert 900 <= gap <= 5000, f"the reconnect came {gap} ms after the first request; expected about 1000 ms"
-    assert json.loads(server.get(f"/attempts/{key}")) == [None, "1"]
+    assert attempts(server, key)["ids"] == [None, "1"]
 
 
 def test_server_retry_line_sets_the_reconnect_interval(page, server):
@@ -47,27 +51,34 @@ def test_server_retry_line_sets_the_reconnect_interval(page, server):
     expect(page.locator("#last-id")).to_have_text("1")
     gap = gap_ms(page)
     assert 200 <= gap < 900, f"the reconnect came {gap} ms after the first request; expected about 300 ms"
-    assert json.loads(server.get(f"/attempts/{key}")) == [None, "1"]
+    assert attempts(server, key)["ids"] == [None, "1"]
 
 
 def test_cleanly_ended_stream_is_not_retried(page, server):
     key = open_stream_page(page, server, "clean")
     time.sleep(1.6)  # past the 1 s a retry would wait
-    assert json.loads(server.get(f"/attempts/{key}")) == [None]
+    assert attempts(server, key)["ids"] == [None]
     expect(page.locator("#last-id")).to_have_text("none yet")
 
 
 def test_retry_always_reconnects_after_a_clean_end(page, server):
     key = open_stream_page(page, server, "always")
     expect(page.locator("#last-id")).to_have_text("1")
-    assert json.loads(server.get(f"/attempts/{key}")) == [None, "1"]
+    assert attempts(server, key)["ids"] == [None, "1"]
 
 
-def test_retry_error_retries_an_error_status_then_gives_up(page, server):
+def test_retry_error_retries_an_error_status_with_backoff_then_gives_up(page, server):
+    # retry 'error', retryInterval 100, retryMaxCount 2 against a server that always answers 503:
+    # retried after 100 ms, then 200 ms (retryScaler 2), then 'retries-failed' and no more.
     key = uuid.uuid4().hex[:8]
     goto(page, f"{server.url}/page/{key}/error")
     expect(page.locator("#failed")).to_have_text("1")  # retries-failed, once
-    count = len(json.loads(server.get(f"/attempts/{key}")))
-    assert 2 <= count <= 4, f"{count} requests for retryMaxCount 2"
+    seen = attempts(server, key)
+    assert 2 <= len(seen["ids"]) <= 4, f"{len(seen['ids'])} requests for retryMaxCount 2"
+    gaps = seen["gaps_ms"]
+    # Lower bounds only (timers never fire early; a busy machine only makes gaps longer).
+    assert gaps[0] >= 90, f"first retry after {gaps[0]} ms; retryInterval is 100"
+    if len(gaps) > 1:
+        assert gaps[1] >= 180, f"second retry after {gaps[1]} ms; with retryScaler 2 it waits 200"
     time.sleep(0.5)
-    assert len(json.loads(server.get(f"/attempts/{key}"))) == count, "it kept retrying after retries-failed"
+    assert len(attempts(server, key)["ids"]) == len(seen["ids"]), "it kept retrying after retries-failed"

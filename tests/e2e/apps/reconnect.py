@@ -72,7 +72,12 @@ async def failing(c: Context, w: Writer) -> None:
 
 
 async def attempts_of(c: Context, w: Writer) -> None:
-    w.json([entry["last_event_id"] for entry in attempts.get(c.params["key"], [])])
+    """The requests so far: ``{"ids": [last-event-id of each], "gaps_ms": [time between them]}``."""
+    log = attempts.get(c.params["key"], [])
+    w.json({
+        "ids": [entry["last_event_id"] for entry in log],
+        "gaps_ms": [round((b["at"] - a["at"]) * 1000) for a, b in zip(log, log[1:])],
+    })
 
 
 app = Stario(
