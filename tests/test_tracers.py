@@ -279,3 +279,14 @@ def test_the_terminal_view_in_a_real_terminal_shows_a_stream_open_then_finished(
         process.terminate()
         process.wait(timeout=15)
         os.close(main)
+
+
+def test_work_outside_requests_gets_its_own_root_span():
+    tracer = MemoryTracer()
+    app = Stario(tracer=tracer)
+    with app.span("job.cleanup", removed=3) as job:
+        with job.step("db.delete"):
+            pass
+    names = [(s.name, s.parent_id is None) for s in tracer.spans]
+    assert names == [("db.delete", False), ("job.cleanup", True)]
+    assert tracer.spans[1].attributes == {"removed": 3}
