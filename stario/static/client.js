@@ -114,10 +114,10 @@ const camel = s => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())
 const kebab = s => s.replace(/[A-Z]/g, c => '-' + c.toLowerCase())
 const ms = (t, fallback) => t ? parseFloat(t) * (/\ds$/.test(t) ? 1000 : 1) : fallback  // 500ms, 1s, 500
 const listen = (target, type, fn, opts) => (target.addEventListener(type, fn, opts), () => target.removeEventListener(type, fn, opts))
-const all = stops => () => stops.forEach(stop => stop())  // one cleanup for several
+const all = stops => () => stops.forEach(stop => stop())
 
-// A plugin gets `a`: `a.el`; from `data-on:click__debounce.200ms`, `a.key` "click" and `a.mods`
-// {debounce: ['200ms']}; `a.value`, `a.val()` (evaluated), `a.exec(evt)` (run as statements), and
+// A plugin gets `a`: `a.el`, `a.key` "click" and `a.mods` {debounce: ['200ms']} from
+// `data-on:click__debounce.200ms`, `a.value`, `a.val()`, `a.exec(evt)` (run as statements), and
 // `a.map()`: {done: $x} for `data-class:done="$x"` or `="{done: $x}"`. It may return a cleanup.
 const plugins = {
   signals: a => mergeSignals(a.key ? { [camel(a.key)]: a.val() } : a.val() || {}, a.mods.has('ifmissing')),
@@ -145,7 +145,7 @@ const plugins = {
   bind,
   on,
   init: a => { const t = setTimeout(a.exec, ms(a.mods.get('delay')?.[0], 0)); return () => clearTimeout(t) },
-  'on-load': a => (console.warn('data-on-load is the pre-1.0 name of data-init', a.el), plugins.init(a)),
+  'on-load': a => (console.warn('data-on-load is pre-1.0: use data-init', a.el), plugins.init(a)),
   'on-interval'(a) {
     const [duration, leading] = a.mods.get('duration') || [], t = setInterval(a.exec, ms(duration, 1000))
     if (leading) a.exec()
@@ -170,9 +170,9 @@ const plugins = {
   }),
 }
 
-// Wrap a handler in the delay / debounce / throttle modifiers.
+// The delay / debounce / throttle modifiers.
 function timed(mods, fn) {
-  let timer, last = 0
+  let timer, last = 0, pending
   const [t, ...opts] = mods.get('debounce') || mods.get('throttle') || mods.get('delay') || [], wait = ms(t, 0)
   if (mods.has('debounce')) return evt => {
     if (opts.includes('leading') && !timer) fn(evt)
@@ -180,14 +180,17 @@ function timed(mods, fn) {
     timer = setTimeout(() => { timer = null; opts.includes('notrailing') || fn(evt) }, wait)
   }
   if (mods.has('throttle')) return evt => {  // at most once per `wait`
-    if (Date.now() - last >= wait) { last = Date.now(); fn(evt) }
+    const now = Date.now()
+    pending = evt
+    if (now - last >= wait) { last = now; if (!opts.includes('noleading')) return fn(evt) }
+    if (opts.includes('trailing')) timer ??= setTimeout(() => { timer = null; last = Date.now(); fn(pending) }, wait - now + last)
   }
   return mods.has('delay') ? evt => setTimeout(() => fn(evt), wait) : fn
 }
 
 function on({ el, key, mods, exec }) {
   const name = mods.get('case')?.[0] === 'camel' ? camel(key) : key
-  const target = mods.has('window') ? window  // datastar-fetch and the like fire on document
+  const target = mods.has('window') ? window  // datastar-* events fire on document
     : mods.has('document') || mods.has('outside') || name.startsWith('datastar-') ? document : el
   const act = timed(mods, exec)
   return listen(target, name, evt => {
@@ -290,10 +293,9 @@ async function request({ el, evt }, method, url, opts) {
         if (status === 200) { tries = 0; await read(res, el, o) }  // success resets the back-off
         else if (status >= 400) report('error', { status })
       } catch { broken = !signal.aborted }  // a network failure, not our own abort
-      const again = broken || o.retry === 'always' && status !== 204 && (status < 300 || status > 399) || o.retry === 'error' && status >= 400
-      if (!again || signal.aborted) break
+      if (!(broken || { always: status !== 204 && (status < 300 || status > 399), error: status > 399 }[o.retry]) || signal.aborted) break
       if (++tries > o.retryMaxCount) { report('retries-failed'); break }
-      report('retrying')  // and back off: 1 s, 2 s, 4 s ... 30 s
+      report('retrying')  // back off: 1 s, 2 s, 4 s ... 30 s
       await new Promise(done => setTimeout(done, Math.min(o.retryInterval * o.retryScaler ** (tries - 1), o.retryMaxWait)))
     }
   } finally {
@@ -330,7 +332,7 @@ async function read(res, el, o) {
   const type = res.headers.get('content-type')?.split(';')[0].trim()
   const options = (...keys) => Object.fromEntries(keys.map(k => [k, String(o.responseOverrides?.[k] ??
     res.headers.get('datastar-' + kebab(k)))]).filter(([, v]) => v !== 'null'))
-  if (type === 'text/html') return dispatch('datastar-patch-elements', { elements: await res.text(), ...options('selector', 'mode', 'namespace', 'useViewTransition') }, el)
+  if (type === 'text/html') return dispatch('datastar-patch-elements', { elements: await res.text(), ...options('selector', 'mode', 'namespace') }, el)
   if (type === 'application/json') return dispatch('datastar-patch-signals', { signals: await res.text(), ...options('onlyIfMissing') }, el)
   if (type === 'text/javascript') {
     const script = Object.assign(document.createElement('script'), { textContent: await res.text() })
@@ -416,8 +418,7 @@ function adopt(node) {
 
 // === Morphing ===
 // Turn `old` into `next` touching only what differs, so focus, typed text and state survive.
-// A child matches by id (its own or one inside it), else by tag; another id is never reused;
-// an id found elsewhere is moved, not re-created.
+// A child matches by id (its own or one inside), else by tag; an id found elsewhere is moved.
 let pool  // id -> element, in the tree being morphed
 
 function morph(old, next, childrenOnly) {
@@ -481,6 +482,5 @@ function findMatch(node, next) {
   return soft
 }
 
-// === Start ===
 scan(document.documentElement)
 fire('datastar-ready')

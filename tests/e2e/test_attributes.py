@@ -203,16 +203,6 @@ def test_data_ref_and_bind_by_value(opened):
     expect(opened.locator("#by-value")).to_have_text("typed")
 
 
-def test_data_on_signal_patch_with_filter(opened):
-    page = opened
-    page.click("#watch")
-    expect(page.locator("#patches")).to_have_text("1")
-    page.click("#toggle")  # other signals: filtered out
-    expect(page.locator("#shown")).to_be_hidden()
-    page.click("#watch")
-    expect(page.locator("#patches")).to_have_text("2")
-
-
 def test_data_on_intersect_once(opened):
     page = opened
     expect(page.locator("#seen")).to_have_text("0")

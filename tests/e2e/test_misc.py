@@ -1,6 +1,6 @@
 """More of DATASTAR.md, each in the browser: what requests carry (2.1, 2.3), data-bind on other
 controls and key casing (3.1, 3.3), morph controls (4), scripts and namespaces in patches (1.3),
-cleanup of removed elements (3.5), data-on modifiers (3.4), @setAll / @toggleAll (3.2)."""
+cleanup of removed elements (3.5), data-on modifiers (3.4), whole-document patches (1.3)."""
 
 import json
 import time
@@ -129,16 +129,6 @@ def test_on_once_and_outside(opened):
     page.click("h1")
     expect(page.locator("#outside-count")).to_have_text("3")
     log_of(page).assert_clean()
-
-
-def test_set_all_and_toggle_all(opened):
-    flags = opened.locator("#flags")
-    expect(flags).to_have_text("[false,false,false]")
-    opened.click("#set-all")
-    expect(flags).to_have_text("[true,true,false]")
-    opened.click("#toggle-all")
-    expect(flags).to_have_text("[false,false,false]")
-    log_of(opened).assert_clean()
 
 
 def test_whole_document_patch(opened):

@@ -44,7 +44,7 @@ async def home():
         <div id="keys" data-on:keydown__window="$key = evt.key"></div>
         <span id="key" data-text="$key"></span>
 
-        <div data-signals="{throttled: 0, trailing: 0, seen: 0, patches: 0, watched: 0}"></div>
+        <div data-signals="{throttled: 0, trailing: 0, seen: 0}"></div>
         <button id="throttle" data-on:click__throttle.500ms="$throttled++">throttle</button>
         <span id="throttled" data-text="$throttled"></span>
         <button id="throttle-trailing" data-on:click__throttle.300ms.trailing="$trailing++">throttle trailing</button>
@@ -55,10 +55,6 @@ async def home():
         <span id="ref-id" data-text="$_para ? $_para.id : 'no ref'"></span>
         <input id="bind-by-value" data-bind="byValue" value="from the value attribute">
         <span id="by-value" data-text="$byValue"></span>
-
-        <button id="watch" data-on:click="$watched++">change a signal</button>
-        <div data-on-signal-patch="$patches++" data-on-signal-patch-filter="{include: /^watched$/}"></div>
-        <span id="patches" data-text="$patches"></span>
 
         <div style="height: 3000px">tall spacer</div>
         <p id="far-below" data-on-intersect__once="$seen++">far below</p>

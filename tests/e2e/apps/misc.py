@@ -2,7 +2,8 @@
 payload, headers; DELETE in the query string), data-bind on other controls, key casing,
 data-ignore-morph, data-preserve-attr, data-init re-running only when its value changes,
 scripts inside patches, the svg namespace, cleanup of removed elements, data-on modifiers,
-@setAll / @toggleAll, and a patch of the whole body."""
+and patches of the whole document and body. (@setAll, @toggleAll and data-on-signal-patch are
+not in Stario's client: DESIGN 3.4 lists what it implements.)"""
 
 import json
 
@@ -65,11 +66,6 @@ async def home():
         <span id="once-count" data-text="$onceCount"></span>
         <div id="inside" data-on:click__outside="$outsideCount++">inside <button id="inside-button">in</button></div>
         <span id="outside-count" data-text="$outsideCount"></span>
-
-        <div data-signals="{{flagA: false, flagB: false, other: false}}"></div>
-        <button id="set-all" data-on:click="@setAll(true, {{include: /^flag/}})">set all</button>
-        <button id="toggle-all" data-on:click="@toggleAll({{include: /^flag/}})">toggle all</button>
-        <span id="flags" data-text="JSON.stringify([$flagA, $flagB, $other])"></span>
 
         <button id="whole-document" data-on:click="@post('/whole-document')">whole document</button>
         <button id="whole-body" data-on:click="@post('/whole-body')">whole body</button>
