@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from asyncio import current_task
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -216,11 +217,11 @@ class Stario:
             return
         if self._stale:
             self._compile()
-        span = NON_RECORDING_SPAN if self._quiet else Span("http.request", self.tracer)
-        c = Context(self, scope, receive, span)
-        c.task = asyncio.current_task()
+        recording = not self._quiet
+        span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
+        c = Context(self, scope, receive, span, current_task())
         w = Writer(send, c)
-        if span is not NON_RECORDING_SPAN:
+        if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
             span.attributes["http.path"] = c.path
         try:
@@ -267,7 +268,7 @@ class Stario:
             if w._stream is not None:
                 w._stream.stop_watching()  # whatever happened, leave no task behind
             # 5. The request's span: what was asked, what was answered.
-            if span is not NON_RECORDING_SPAN:
+            if recording:
                 attributes = span.attributes
                 if c.route is not None:
                     attributes["http.route"] = c.route.pattern

@@ -59,7 +59,9 @@ class Context:
         "task",
     )
 
-    def __init__(self, app: Stario, scope: dict[str, Any], receive: Any, span: Span) -> None:
+    def __init__(
+        self, app: Stario, scope: dict[str, Any], receive: Any, span: Span, task: asyncio.Task[Any] | None = None
+    ) -> None:
         self.app = app
         self.scope = scope
         self.receive = receive
@@ -77,7 +79,7 @@ class Context:
         self._signals: dict[str, Any] | None = None
         self._disconnected = False
         #: The task answering this request (cancelled when a streaming client leaves).
-        self.task: asyncio.Task[Any] | None = None
+        self.task = task
 
     # -- what came with the request line and headers ---------------------------------------------
 
