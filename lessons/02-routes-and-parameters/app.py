@@ -1,0 +1,30 @@
+from stario import Context, HTTPError, Query, Stario
+
+BOOKS = {
+    "1": {"title": "Dune", "author": "herbert"},
+    "2": {"title": "Emma", "author": "austen"},
+    "3": {"title": "Persuasion", "author": "austen"},
+}
+
+AUTHORS = {"herbert": "Frank Herbert", "austen": "Jane Austen"}
+
+
+async def index(c: Context):
+    items = "".join(f'<li><a href="{book.href(id=key)}">{b["title"]}</a></li>' for key, b in BOOKS.items())
+    return f"<h1>Books</h1><ul>{items}</ul>"
+
+
+async def show_book(c: Context):
+    found = BOOKS.get(c.params["id"])
+    if found is None:
+        raise HTTPError(404, f"no book with id {c.params['id']}")
+    return f"<h1>{found['title']}</h1>"
+
+
+async def docs(c: Context):
+    return f"<p>You asked for the page <code>{c.params['path']}</code> of the manual.</p>"
+
+
+book = Query("/books/{id}", show_book)
+
+app = Stario(Query("/", index), book, Query("/docs/{path...}", docs))
