@@ -1,0 +1,32 @@
+from stario import Command, Context, Query, Stario, Writer
+from stario.html import DOCTYPE, body, button, form, h1, head, html, input, li, title, ul
+
+TODOS = {1: "Learn Stario"}
+
+
+def todo_item(todo_id, text):
+    return li({"id": f"todo-{todo_id}"}, text)
+
+
+async def home():
+    return DOCTYPE + html(
+        head(title("Todos")),
+        body(
+            h1("Todos"),
+            ul([todo_item(todo_id, text) for todo_id, text in TODOS.items()]),
+            form(
+                {"method": "post", "action": "/todos"},
+                input({"name": "title", "placeholder": "What needs doing?"}),
+                button("Add"),
+            ),
+        ),
+    )
+
+
+async def add_todo(c: Context, w: Writer):
+    fields = await c.form()
+    TODOS[max(TODOS, default=0) + 1] = fields.get("title", "")
+    w.redirect("/")
+
+
+app = Stario(Query("/", home), Command("/todos", add_todo))
