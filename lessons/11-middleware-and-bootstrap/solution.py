@@ -1,0 +1,48 @@
+import os
+
+from stario import Context, Handler, HTTPError, Query, Span, Stario, Writer
+from stario.html import h1, li, ul
+
+
+async def bootstrap(app: Stario, span: Span):
+    # Before the yield: set up, once, before the first request.
+    app.state.admin_key = os.environ.get("ADMIN_KEY", "letmein")
+    app.state.log = []
+    span.attr("log.ready", True)
+    yield  # the server serves requests here
+    # After the yield: tear down, once, when the server stops.
+    app.state.log.clear()
+
+
+def log_requests(next: Handler) -> Handler:
+    async def handler(c: Context, w: Writer) -> None:
+        c.state.log.append(f"{c.method} {c.path}")
+        await next(c, w)
+
+    return handler
+
+
+def require_key(next: Handler) -> Handler:
+    async def handler(c: Context, w: Writer) -> None:
+        if c.headers.get("x-admin-key") != c.state.admin_key:
+            c.span.event("admin.refused", path=c.path)
+            raise HTTPError(403, "this page needs the X-Admin-Key header")
+        await next(c, w)
+
+    return handler
+
+
+async def home():
+    return h1("Welcome")
+
+
+async def show_log(c: Context):
+    return ul({"id": "log"}, [li(line) for line in c.state.log])
+
+
+admin = Stario(Query("/log", show_log))
+admin.use(require_key)
+
+app = Stario(Query("/", home), bootstrap=bootstrap)
+app.use(log_requests)
+app.mount("/admin", admin)
