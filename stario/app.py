@@ -142,7 +142,7 @@ class Stario:
         if isinstance(routes, Stario):
             if routes._bootstrap is not None:
                 raise ValueError("a mounted app's bootstrap would never run; move it into the parent app's bootstrap")
-            inner = tuple(routes.middleware)
+            inner: tuple[list[Middleware], ...] = (routes.middleware,)  # the list itself: later use() counts
             source: Iterable[Route] = routes.router.routes
         else:
             inner = ()
@@ -173,8 +173,9 @@ class Stario:
     def on_error(self, exc_type: type[BaseException], handler: Callable[..., Any]) -> None:
         """Answer exceptions of ``exc_type`` (and subclasses) with ``async handler(c, w, exc)``.
 
-        It may write with ``w`` or return HTML, like a handler. `HTTPError` can be handled too,
-        to give 404 or 405 pages your own look.
+        It may write with ``w`` or return HTML, like a handler; the status is the error's own
+        (404, 500...) unless the hook sets one. `HTTPError` can be handled too, to give 404 or 405
+        pages your own look.
         """
         if not (inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(getattr(handler, "__call__", None))):
             raise TypeError(f"an error handler must be 'async def handler(c, w, exc)', got {handler!r}")
@@ -186,7 +187,7 @@ class Stario:
         span.attributes.update(attributes)
         return span
 
-    def url_for(self, name: str, **params: Any) -> str:
+    def url_for(self, name: str, /, **params: Any) -> str:
         """The path of the route named ``name`` (by default its handler's name), parameters escaped."""
         return self.router.url_for(name, **params)
 
@@ -199,7 +200,8 @@ class Stario:
         # Wrap each route's handler in its middleware, once, after the routes or middleware change.
         for route in self.router.routes:
             endpoint: Handler = route.base  # type: ignore[assignment]
-            for middleware in reversed((*self.middleware, *route.middleware)):
+            inner = [middleware for stack in route.middleware for middleware in stack]
+            for middleware in reversed((*self.middleware, *inner)):
                 endpoint = middleware(endpoint)
             route.endpoint = endpoint
         self._stale = False
@@ -294,6 +296,8 @@ class Stario:
         if hook is not None:
             try:
                 answer(w, await hook(c, w, exc))
+                if w.status_code is None:
+                    w.status_code = status  # a 404 page says 404 unless the hook chose otherwise
                 await w.finish()
                 return
             except Exception as hook_exc:

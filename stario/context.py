@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from stario.datastar import read_signals
 from stario.datastructures import FormData, Headers, QueryParams, UploadedFile
@@ -260,7 +260,7 @@ def parse_cookie_header(header: str) -> dict[str, str]:
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
-        jar.setdefault(name, value)
+        jar.setdefault(name, unquote(value) if "%" in value else value)
     return jar
 
 

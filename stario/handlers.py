@@ -102,6 +102,9 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
     async def streaming(c: Any, w: Any) -> None:
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
         try:
+            # The status line and headers go out at once (Datastar expects them straight away, and
+            # the disconnect watcher starts with them). Validate before streaming in the explicit
+            # (c, w) form; inside a stream, answer problems with a patch, as Datastar advises.
             stream = w.sse()
             await stream.open()
             if c.method == "HEAD":

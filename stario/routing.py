@@ -78,8 +78,9 @@ class Route:
         # registration; `endpoint` is `base` wrapped in middleware, what a request calls.
         self.base: Callable[..., Any] | None = None
         self.endpoint: Callable[..., Any] | None = None
-        # Middleware that belongs to this route only (from a mounted sub-app).
-        self.middleware: tuple[Callable[..., Any], ...] = ()
+        # Middleware that belongs to this route only: the middleware lists of the apps it was
+        # mounted from, innermost last (lists, so middleware added to them later still counts).
+        self.middleware: tuple[list[Callable[..., Any]], ...] = ()
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -307,7 +308,7 @@ class Router:
             return None
         return found, values
 
-    def url_for(self, name: str, **params: Any) -> str:
+    def url_for(self, name: str, /, **params: Any) -> str:
         """The path of the route called ``name`` (by default its handler's name), filled in."""
         routes = self._names.get(name)
         if not routes:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from stario.urls import check_redirect_target
 
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # what RFC 6265 allows in a cookie value, less %
 
 if TYPE_CHECKING:
     from stario.context import Context
@@ -112,7 +113,8 @@ class Writer:
             raise ValueError("browsers refuse SameSite=None cookies unless they are also Secure")
         jar: SimpleCookie = SimpleCookie()
         try:
-            jar[name] = value
+            # Percent-encoded, so any text survives the trip (c.cookies decodes it again).
+            jar[name] = quote(value, safe=_COOKIE_SAFE)
         except Exception as exc:
             raise ValueError(f"not a valid cookie name: {name!r} ({exc})") from None
         morsel = jar[name]

@@ -322,7 +322,8 @@ def test_error_hooks_by_exception_type():
     with TestClient(app) as client:
         response = client.post("/buy")
         assert (response.status, response.text) == (409, "<p>Sorry: none left</p>")
-        assert client.get("/nowhere").text == "<h1>Lost?</h1>"
+        lost = client.get("/nowhere")
+        assert (lost.status, lost.text) == (404, "<h1>Lost?</h1>")
 
 
 def test_failing_error_hook_falls_back_to_500():

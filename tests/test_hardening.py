@@ -242,3 +242,42 @@ def test_router_prefers_the_static_route_and_answers_405_for_its_other_methods()
     router.add(Command("/users/{id}", h))
     routes, _ = router.match("/users/me")
     assert sorted(routes) == ["GET", "HEAD"]
+
+
+def test_cookie_values_of_any_text_come_back_intact():
+    async def set_it(c, w):
+        w.cookie("name", "Zoë Ada; 100%")
+
+    async def read_it(c, w):
+        w.text(c.cookies["name"])
+
+    with TestClient(Stario(Command("/set", set_it), Query("/read", read_it))) as client:
+        assert "name=Zo%C3%AB%20Ada%3B%20100%25" in client.post("/set").headers["set-cookie"]
+        assert client.get("/read").text == "Zoë Ada; 100%"
+
+
+def test_url_for_accepts_a_parameter_called_name():
+    async def show(c): ...
+
+    app = Stario(Query("/people/{name}", show))
+    assert app.url_for("show", name="ann") == "/people/ann"
+
+
+def test_middleware_added_to_a_mounted_app_later_still_runs():
+    from stario import HTTPError
+
+    async def secret(c):
+        return "secret"
+
+    def deny(next_handler):
+        async def handler(c, w):
+            raise HTTPError(403, "no")
+
+        return handler
+
+    admin = Stario(Query("/", secret))
+    app = Stario()
+    app.mount("/admin", admin)
+    admin.use(deny)
+    with TestClient(app) as client:
+        assert client.get("/admin/").status == 403
