@@ -173,7 +173,8 @@ def _definition(path: Path, source: str, name: str) -> str:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             return "\n".join(source.splitlines()[start - 1 : node.end_lineno])
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             return "\n".join(source.splitlines()[node.lineno - 1 : node.end_lineno])
     raise LessonError(f"{path.parent / 'lesson.md'}: {{{{code {path.name}:{name}}}}} names nothing in {path.name}")
 

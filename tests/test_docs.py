@@ -32,3 +32,20 @@ def test_mkdocs_build_strict_has_every_lesson_and_module(tmp_path: Path):
         page = site / "reference" / module / "index.html"
         assert page.exists(), f"no reference page for stario.{module}"
         assert "doc-heading" in page.read_text() or "doc doc-" in page.read_text(), f"stario.{module}: no API docs rendered"
+
+
+def test_every_exported_name_is_used_in_a_lesson_or_toy():
+    import stario
+
+    corpus = "\n".join(
+        path.read_text() for folder in ("lessons", "toys") if (ROOT / folder).exists() for path in (ROOT / folder).rglob("*.py")
+    )
+    unused = [name for name in stario.__all__ if not re.search(rf"\b{name}\b", corpus)]
+    assert not unused, f"exported by stario but used in no lesson or toy: {', '.join(unused)}"
+
+
+def test_the_course_is_long_enough():
+    lessons = load_lessons()
+    assert len(lessons) >= 15, f"{len(lessons)} lessons; the course needs at least 15"
+    assert sum(lesson.is_exercise for lesson in lessons) >= 10
+    assert [lesson.number for lesson in lessons] == list(range(1, len(lessons) + 1)), "lessons are numbered 1, 2, 3... without gaps"

@@ -1,4 +1,4 @@
-from stario import Context, HTTPError, Query, Stario
+from stario import Context, HTTPError, Query, Route, RouteConflict, Stario
 
 BOOKS = {
     "1": {"title": "Dune", "author": "herbert"},
@@ -36,6 +36,15 @@ async def docs(c: Context):
     return f"<p>You asked for the page <code>{c.params['path']}</code> of the manual.</p>"
 
 
-book = Query("/books/{id}", show_book)
+book: Route = Query("/books/{id}", show_book)
 
 app = Stario(Query("/", index), book, Query("/authors/{author}", show_author), Query("/docs/{path...}", docs))
+
+
+def try_a_clashing_route() -> str:
+    """Two routes for the same method and path are refused when added, naming both."""
+    try:
+        Stario(Query("/books/{id}", show_book), Query("/books/{slug}", show_book))
+    except RouteConflict as clash:
+        return str(clash)
+    return "no clash"

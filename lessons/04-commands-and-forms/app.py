@@ -1,4 +1,4 @@
-from stario import Command, Context, Query, Stario, Writer
+from stario import Command, Context, FormData, UploadedFile, Query, Stario, Writer
 from stario.html import DOCTYPE, body, button, form, h1, head, html, input, li, title, ul
 
 TODOS = {1: "Learn Stario"}
@@ -24,9 +24,14 @@ async def home():
 
 
 async def add_todo(c: Context, w: Writer):
-    fields = await c.form()
+    fields: FormData = await c.form()  # text fields are str, file fields UploadedFile
     TODOS[max(TODOS, default=0) + 1] = fields.get("title", "")
     w.redirect("/")
 
 
 app = Stario(Query("/", home), Command("/todos", add_todo))
+
+
+def is_upload(value: str | UploadedFile) -> bool:
+    """A form field holds text, or an UploadedFile when the form sends a file (enctype multipart)."""
+    return isinstance(value, UploadedFile)

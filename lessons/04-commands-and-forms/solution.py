@@ -1,4 +1,4 @@
-from stario import Command, Context, HTTPError, Query, Stario, Writer
+from stario import Command, Context, FormData, UploadedFile, HTTPError, Query, Stario, Writer
 from stario.html import DOCTYPE, body, button, form, h1, head, html, input, li, title, ul
 
 TODOS = {1: "Learn Stario"}
@@ -28,7 +28,7 @@ async def home():
 
 
 async def add_todo(c: Context, w: Writer):
-    fields = await c.form()
+    fields: FormData = await c.form()  # text fields are str, file fields UploadedFile
     text = fields.get("title", "").strip()
     if not text:
         raise HTTPError(400, "a todo needs a title")
@@ -45,3 +45,8 @@ async def remove_todo(c: Context, w: Writer):
 
 
 app = Stario(Query("/", home), Command("/todos", add_todo), Command("/todos/{id}/remove", remove_todo))
+
+
+def is_upload(value: str | UploadedFile) -> bool:
+    """A form field holds text, or an UploadedFile when the form sends a file (enctype multipart)."""
+    return isinstance(value, UploadedFile)

@@ -1,4 +1,4 @@
-from stario import Command, Context, Query, Stario, Writer
+from stario import Command, Context, Headers, Query, QueryParams, Stario, Writer
 from stario.html import DOCTYPE, body, button, form, h1, head, html, input, p, title
 
 GREETINGS = {"en": "Hello", "fr": "Bonjour", "de": "Hallo"}
@@ -6,7 +6,9 @@ GREETINGS = {"en": "Hello", "fr": "Bonjour", "de": "Hallo"}
 
 def language(c: Context) -> str:
     """?lang= wins; else the browser's first preference; else English."""
-    wanted = c.query.get("lang") or c.headers.get("accept-language", "en")[:2]
+    query: QueryParams = c.query  # ?lang=fr, decoded
+    headers: Headers = c.headers  # names in any case: "Accept-Language" or "accept-language"
+    wanted = query.get("lang") or headers.get("accept-language", "en")[:2]
     return wanted if wanted in GREETINGS else "en"
 
 

@@ -1,7 +1,7 @@
 import asyncio
 import time
 
-from stario import Context, Query, Stario, Writer
+from stario import Context, Query, SSEStream, Stario, Writer
 from stario.toys import ToyPage
 
 watching = 0  # how many online counters are open right now
@@ -31,7 +31,8 @@ async def online_counter():
 
 
 async def clock(c: Context, w: Writer) -> None:
-    async with w.sse(heartbeat=15) as sse:
+    stream: SSEStream = w.sse(heartbeat=15)
+    async with stream as sse:
         while True:
             await sse.patch_elements(f'<p id="clock">{time.strftime("%X")}</p>')
             await asyncio.sleep(1)

@@ -1,4 +1,4 @@
-from stario import Command, Context, HTTPError, Query, Relay, Stario
+from stario import Command, Context, HTTPError, Message, Query, Relay, Stario, Subscription
 from stario.datastar import PatchElements
 from stario.html import li, p
 from stario.toys import ToyPage
@@ -22,7 +22,8 @@ async def home():
 
 
 async def messages(c: Context):
-    async with relay.subscribe("chat.lobby", span=c.span) as inbox:
+    subscription: Subscription = relay.subscribe("chat.lobby", span=c.span)
+    async with subscription as inbox:
         yield p({"id": "status"}, "connected")  # subscribed first, so nothing sent from now on is missed
         async for text in inbox:
             yield PatchElements(li(text), selector="#messages", mode="append")

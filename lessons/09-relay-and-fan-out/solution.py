@@ -1,4 +1,4 @@
-from stario import Command, Context, HTTPError, Query, Relay, Stario
+from stario import Command, Context, HTTPError, Message, Query, Relay, Stario, Subscription
 from stario.datastar import PatchElements
 from stario.html import li, p
 from stario.toys import ToyPage
@@ -22,10 +22,12 @@ async def home():
 
 
 async def messages(c: Context):
-    async with relay.subscribe("chat.>", with_topic=True, span=c.span) as inbox:
+    subscription: Subscription = relay.subscribe("chat.>", with_topic=True, span=c.span)
+    async with subscription as inbox:
         relay.publish("chat.presence", "someone joined")
         try:
             yield p({"id": "status"}, "connected")  # subscribed first, so nothing sent from now on is missed
+            message: Message  # with_topic=True: each item has .topic and .data
             async for message in inbox:
                 if message.topic == "chat.presence":
                     item = li({"class": "presence"}, message.data)
