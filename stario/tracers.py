@@ -137,15 +137,17 @@ class MemoryTracer:
 
     def on_start(self, span: Span) -> None:
         """Tell the feeds that asked for starts."""
-        for feed in list(self._feeds):
-            if feed.starts:
-                feed.push("start", span)
+        if self._feeds:
+            for feed in list(self._feeds):
+                if feed.starts:
+                    feed.push("start", span)
 
     def on_end(self, span: Span) -> None:
         """Keep the span and tell the feeds."""
         self._spans.append(span)
-        for feed in list(self._feeds):
-            feed.push("end", span)
+        if self._feeds:
+            for feed in list(self._feeds):
+                feed.push("end", span)
 
     @property
     def spans(self) -> list[Span]:
