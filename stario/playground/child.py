@@ -239,7 +239,10 @@ def main(argv: list[str] | None = None) -> None:
 
     class Server(uvicorn.server.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=sockets)
+            try:
+                await super().startup(sockets=sockets)
+            except SystemExit:  # uvicorn's way to say the lifespan start-up failed
+                self.should_exit = True
             logging.getLogger("stario").removeHandler(startup_errors)
             if self.should_exit or not self.started:
                 exc = startup_errors.exc

@@ -113,7 +113,7 @@ class SpanFeed:
         self.close()
 
 
-@dataclass
+@dataclass(eq=False)
 class _Child:
     proc: asyncio.subprocess.Process
     waiting: asyncio.Future[dict[str, Any]]
@@ -164,6 +164,7 @@ class Runner:
         self._spare_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._feeds: set[SpanFeed] = set()
+        self._children: set[_Child] = set()  # every child not yet killed, whatever its role
         self._stopped = False
 
     # -- public -------------------------------------------------------------------------------
@@ -212,10 +213,9 @@ class Runner:
             with contextlib.suppress(BaseException):
                 await self._spare_task
             self._spare_task = None
-        current, spare = self._current, self._spare
         self._current = self._spare = None
-        await self._kill(current)
-        await self._kill(spare)
+        for child in list(self._children):
+            await self._kill(child)
         for feed in list(self._feeds):
             feed.close()
 
@@ -305,6 +305,7 @@ class Runner:
             os.close(write_fd)
         _LIVE.add(proc.pid)
         child = _Child(proc=proc, waiting=loop.create_future(), result=loop.create_future())
+        self._children.add(child)
         reader = asyncio.StreamReader(limit=16 * 1024 * 1024)
         transport, _ = await loop.connect_read_pipe(
             lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
@@ -367,6 +368,7 @@ class Runner:
     async def _kill(self, child: _Child | None) -> None:
         if child is None:
             return
+        self._children.discard(child)
         child.killed = True
         if child.proc.returncode is None:
             _kill_group(child.pid)
