@@ -343,6 +343,8 @@ class TestClient:
         """Start the event loop and run the app's start-up (bootstrap). Done on first use too."""
         if self._thread is not None:
             return
+        if self._loop.is_closed():  # used again after close(): start afresh
+            self._loop = asyncio.new_event_loop()
         if hasattr(self.app, "tracer") and self._capture is None:
             # Record spans for the test, passing them on to the app's own tracer too.
             self._original_tracer = self.app.tracer

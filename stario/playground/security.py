@@ -39,13 +39,15 @@ class Guard:
     """ASGI middleware: loopback Host, the token (query once, then cookie), no cross-site requests.
 
     ``allow_any_host`` is for ``--allow-remote``: the Host check is skipped (the token and the
-    cross-site check still apply).
+    cross-site check still apply). ``allow_same_site`` lets in requests from another port of the
+    same host: the preview, served on its own port, is framed by the playground's page.
     """
 
-    def __init__(self, app: Any, token: str, *, allow_any_host: bool = False) -> None:
+    def __init__(self, app: Any, token: str, *, allow_any_host: bool = False, allow_same_site: bool = False) -> None:
         self.app = app
         self.token = token
         self.allow_any_host = allow_any_host
+        self.allowed_sites = (None, "same-origin", "none", "same-site") if allow_same_site else (None, "same-origin", "none")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -57,7 +59,7 @@ class Guard:
             await _refuse(send, f"the playground answers only on a loopback address, not {host or 'no Host'}")
             return
         fetch_site = headers.get("sec-fetch-site")
-        if fetch_site not in (None, "same-origin", "none"):
+        if fetch_site not in self.allowed_sites:
             await _refuse(send, f"cross-site request refused (Sec-Fetch-Site: {fetch_site})")
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
