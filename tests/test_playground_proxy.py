@@ -29,7 +29,6 @@ async def echo(c, w):
     body = await c.text()
     w.json(
         {
-            "method": c.method if hasattr(c, "method") else None,
             "body": body,
             "query": dict(c.query.items()),
             "cookies": dict(c.cookies),
@@ -59,6 +58,13 @@ async def two(c):
     yield {"count": 2}
 
 
+async def slow(c, w):
+    try:
+        await c.wait_disconnected()
+    finally:
+        FINISHED.append("slow")
+
+
 async def finished(c, w):
     w.json(FINISHED)
 
@@ -76,6 +82,7 @@ UPSTREAM = Stario(
     Query("/two", two),
     Query("/finished", finished),
     Query("/big", big),
+    Query("/slow", slow),
 )
 
 
@@ -155,7 +162,6 @@ def test_the_playground_cookie_stays_behind_other_cookies_go_on(client):
 
 def test_an_sse_stream_passes_live_and_leaving_runs_the_upstream_finally(client, proxy):
     FINISHED.clear()
-    feed_records: list[dict] = []
     with client.stream("GET", "/ticks") as events:
         assert events.status == 200
         assert events.headers["content-type"].startswith("text/event-stream")
@@ -176,7 +182,7 @@ def test_an_sse_stream_passes_live_and_leaving_runs_the_upstream_finally(client,
     assert mine[-1]["left"] is True
     # The proxy leaves no task behind.
     pending = [t for t in asyncio.all_tasks(client._loop) if t.get_name().startswith("preview.")]
-    assert pending == [] and not feed_records
+    assert pending == []
 
 
 def _request_id(records, path):
@@ -303,3 +309,92 @@ def test_the_event_parser_is_incremental():
         ("datastar-patch-elements", ["elements <p></p>"], None, None),
         ("message", ["hi"], "7", 100),
     ]
+
+
+def _serve_in_thread(app):
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.01)
+    return port, server, thread
+
+
+def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstream):
+    """The real set-up: uvicorn serves the proxy; a browser reads two events, then closes the tab."""
+    import socket
+
+    FINISHED.clear()
+    proxy = PreviewProxy(SimpleNamespace(port=upstream))
+    port, server, thread = _serve_in_thread(proxy)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+            sock.sendall(b"GET /ticks HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s=t\r\n\r\n" % COOKIE.encode())
+            received = b""
+            while received.count(b"datastar-patch-elements") < 2:
+                chunk = sock.recv(65536)
+                assert chunk, "the stream ended early"
+                received += chunk
+        assert received.startswith(b"HTTP/1.1 200")
+        assert b"transfer-encoding: chunked" in received.lower()
+        deadline = time.monotonic() + 3
+        while FINISHED != ["ticks"] or proxy.records[-1]["kind"] != "end":
+            assert time.monotonic() < deadline, f"not cleaned up: {FINISHED}, {proxy.records[-1:]}"
+            time.sleep(0.02)
+        assert proxy.records[-1]["left"] is True and "error" not in proxy.records[-1]
+        # A plain page on the same server still works afterwards.
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3) as response:
+            assert response.read() == b"<h1>Hello through the proxy</h1>"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+def test_leaving_before_the_headers_closes_the_upstream(client, proxy):
+    """A handler that is slow to answer: the browser leaves first; the proxy gives up cleanly."""
+    FINISHED.clear()
+    records_before = len(proxy.records)
+
+    async def leave_early():
+        sent = []
+        gone = asyncio.Event()
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if messages:
+                return messages.pop(0)
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http", "method": "GET", "path": "/slow", "raw_path": b"/slow", "query_string": b"",
+            "headers": [(b"host", b"127.0.0.1")],
+        }
+        task = asyncio.create_task(proxy(scope, receive, send))
+        await asyncio.sleep(0.1)
+        gone.set()
+        await asyncio.wait_for(task, 3)
+        return sent
+
+    assert client._run(leave_early()) == []
+    assert len(proxy.records) == records_before  # nothing answered, nothing recorded
+    deadline = time.monotonic() + 3
+    while client.get("/finished").json() != ["slow"]:
+        assert time.monotonic() < deadline, "the slow handler was not told the browser left"
+        time.sleep(0.02)
+
+
+def test_head_gets_the_headers_and_no_body(client, proxy):
+    response = client.head("/big")
+    assert response.status == 200 and response.body == b""
+    assert response.headers["content-length"] == "200000"
+    request, end = proxy.records[-2:]
+    assert request["method"] == "HEAD" and request["intent"] == "Query" and end["bytes"] == 0

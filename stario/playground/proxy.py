@@ -25,13 +25,13 @@ import codecs
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections import deque
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from stario.context import parse_cookie_header
 from stario.playground.security import COOKIE
 
 __all__ = ["PreviewProxy", "Feed", "EventParser"]
@@ -141,43 +141,43 @@ class EventParser:
         self._data: list[str] = []
 
     def feed(self, text: str) -> list[tuple[str, list[str], str | None, int | None]]:
-        self._buffer += text
+        buffer = self._buffer + text
         events = []
+        position = 0
         while True:
-            end = _line_end(self._buffer)
-            if end is None:
-                return events
-            index, width = end
-            line, self._buffer = self._buffer[:index], self._buffer[index + width :]
-            if line == "":
-                if self._data or self._type:
-                    events.append((self._type or "message", self._data, self._id, self._retry))
-                self._type, self._data, self._retry = None, [], None
-                continue
-            if line.startswith(":"):
-                continue
-            name, _, value = line.partition(":")
-            if value.startswith(" "):
-                value = value[1:]
-            if name == "event":
-                self._type = value
-            elif name == "data":
-                self._data.append(value)
-            elif name == "id":
-                self._id = value
-            elif name == "retry" and value.isdigit():
-                self._retry = int(value)
+            match = _LINE_END.search(buffer, position)
+            if match is None or (match.group() == "\r" and match.end() == len(buffer)):
+                break  # no whole line yet (a lone \r at the end may be half of \r\n)
+            line = buffer[position : match.start()]
+            position = match.end()
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        self._buffer = buffer[position:]
+        return events
+
+    def _line(self, line: str) -> tuple[str, list[str], str | None, int | None] | None:
+        if line == "":
+            event = (self._type or "message", self._data, self._id, self._retry) if self._data or self._type else None
+            self._type, self._data, self._retry = None, [], None
+            return event
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "event":
+            self._type = value
+        elif name == "data":
+            self._data.append(value)
+        elif name == "id":
+            self._id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
 
 
-def _line_end(buffer: str) -> tuple[int, int] | None:
-    for index, char in enumerate(buffer):
-        if char == "\n":
-            return index, 1
-        if char == "\r":
-            if index + 1 == len(buffer):
-                return None  # maybe the first half of \r\n
-            return index, 2 if buffer[index + 1] == "\n" else 1
-    return None
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _event_record(request_id: int, event: tuple[str, list[str], str | None, int | None]) -> dict[str, Any]:
@@ -337,9 +337,10 @@ class PreviewProxy:
                 left.set()
                 return
             watcher = asyncio.create_task(watch(), name=f"preview.watch.{request_id}")
-            status, headers = await _wait_or_leave(_read_head(reader), left)
-            if status is None:
+            head = await _wait_or_leave(_read_head(reader), left)
+            if head is None:  # the browser left before the child answered
                 return
+            status, headers = head
             content_type = next((v for k, v in headers if k == "content-type"), "")
             streaming = content_type.split(";")[0].strip().lower() == "text/event-stream"
             framing = _framing(method, status, headers)
