@@ -3,6 +3,8 @@
 ``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
 ``--reload`` it restarts when a Python file changes (for development).
 
+``stario playground`` opens the course with a live editor (loopback only, token in the URL).
+
 ``stario spans [FILE]`` reads a SQLite trace file (``STARIO_TRACER=sqlite:FILE``): recent traces,
 filtered by status, path or duration, or one trace as a tree (``--trace ID``).
 """
@@ -75,6 +77,26 @@ def _spans(args: argparse.Namespace) -> int:
     return 0
 
 
+def _playground(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from stario.playground.server import serve
+
+    try:
+        asyncio.run(
+            serve(
+                host=args.host,
+                port=args.port,
+                preview_port=args.preview_port,
+                open_browser=not args.no_browser,
+                allow_remote=args.allow_remote,
+            )
+        )
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``stario``."""
     parser = argparse.ArgumentParser(prog="stario", description="Stario: a hypermedia-first Python web framework.")
@@ -97,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     spans.add_argument("--min-ms", type=float, help="only traces that took at least this long")
     spans.add_argument("--limit", type=int, default=20, help="how many traces to list (default 20)")
     spans.set_defaults(run=_spans)
+    playground = commands.add_parser(
+        "playground", help="open the playground: the course, your code, a live preview", description="Run the playground."
+    )
+    playground.add_argument("--port", type=int, default=0, help="port for the playground (default: a free one)")
+    playground.add_argument("--preview-port", type=int, default=0, help="port for the preview (default: a free one)")
+    playground.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
+    playground.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    playground.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (it runs code!)")
+    playground.set_defaults(run=_playground)
     return parser
 
 
