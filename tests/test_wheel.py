@@ -1,0 +1,59 @@
+"""`pip install .` (not editable) in a fresh virtual environment, used outside the repository:
+the command line, the course and the browser client come with it (DESIGN 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("wheel")
+    wheels = home / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)],
+        check=True, capture_output=True, text=True,
+    )
+    env_dir = home / "venv"
+    # The test's own environment already holds every dependency: reuse it rather than download.
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
+    site = next((env_dir / "lib").glob("python*/site-packages"))
+    (site / "deps.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n")
+    wheel = next(wheels.glob("stario-*.whl"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), "--upgrade", str(wheel)],
+        check=True, capture_output=True, text=True,
+    )
+    return env_dir / "bin" / "python"
+
+
+def run(python: Path, code: str, cwd: Path) -> str:
+    result = subprocess.run([str(python), "-c", code], cwd=cwd, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_installed_package_has_its_course_client_and_playground(installed, tmp_path):
+    out = run(
+        installed,
+        "import stario, stario.lessons as l, stario.assets as a, stario.playground.app\n"
+        "print(stario.__file__)\nprint(l.lessons_dir())\nprint(len(l.load_lessons()))\n"
+        "print((a.STATIC_DIR / 'client.js').stat().st_size)",
+        tmp_path,
+    )
+    module, lessons, count, client = out.split()
+    assert str(ROOT) not in module, "the test must use the installed copy, not the repository"
+    assert lessons.endswith("stario/_lessons") and int(count) >= 15 and int(client) > 10_000
+
+
+def test_the_installed_command_line_runs(installed, tmp_path):
+    result = subprocess.run([str(installed), "-m", "stario", "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "playground" in result.stdout and "serve" in result.stdout and "spans" in result.stdout
