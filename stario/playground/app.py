@@ -148,7 +148,8 @@ def lesson_page(pg: Playground, lesson: Lesson) -> h.HTML:
         h.div(
             {
                 "class": "layout",
-                "data-signals": {"code": pg.code(lesson), "previewPort": pg.preview_port, "runs": pg.runs},
+                # The code is not a signal here: data-bind takes it from the textarea as it is.
+                "data-signals": {"previewPort": pg.preview_port, "runs": pg.runs},
                 "data-on:keydown__window": nav_keys or "null",
             },
             h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), toc(pg, name)),
@@ -288,6 +289,8 @@ def build_app(pg: Playground) -> Stario:
         if not lesson.is_exercise:
             raise HTTPError(404, "this lesson has no checks")
         code = (await c.signals()).get("code")
+        if isinstance(code, str):
+            pg.store.save(lesson.path.name, code)  # what was checked is what the editor keeps
         source = code if isinstance(code, str) else pg.code(lesson)
         with c.span.step("lesson.check", lesson=lesson.path.name):
             results = run_checks(lesson, "app", source)

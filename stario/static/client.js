@@ -7,8 +7,8 @@
 // Signals live in one object tree, read through a Proxy that notes each path an effect reads
 // (`count`, `user.name`); writing a path re-runs the effects that read it.
 const root = {}
-const readers = new Map()  // path -> the effects that read it ('' = the whole tree)
-const queue = new Set()  // effects to re-run, flushed together in one microtask
+const readers = new Map()  // path -> the effects that read it ('' = all)
+const queue = new Set()  // effects to re-run, together in one microtask
 let running = null  // the effect running now
 
 function track(path) {
@@ -59,7 +59,7 @@ function signalsAt(obj, prefix) {
 const $ = signalsAt(root, '')
 
 const write = (target, path, key, value) => { if (target[key] !== value) { target[key] = value; changed(path) } }
-function parentOf(obj, path) {  // for 'a.b': [obj.a, 'b'], making objects on the way
+function parentOf(obj, path) {  // 'a.b': [obj.a, 'b'], making objects on the way
   const keys = path.split('.'), last = keys.pop()
   for (const k of keys) obj = plain(obj[k]) ? obj[k] : (obj[k] = {})
   return [obj, last]
@@ -91,12 +91,12 @@ function filtered({ include = /.*/, exclude = /(^|\.)_/ } = {}) {
 }
 
 // === Expressions ===
-// `$count++; @post('/inc')` becomes a function: `$name` is a signal, `@post(...)` an action,
-// `el` the element and `evt` the DOM event.
+// `$count++; @post('/inc')` becomes a function of `$` (signals), actions, `el` and `evt`.
 function compile(code, returns) {
-  const body = code.replace(/\$(?=[A-Za-z_])/g, '$.').replace(/@([A-Za-z_]\w*)\(/g, '__a.$1(__c,')
+  const body = code.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1|\$(?=[A-Za-z_])|@([A-Za-z_]\w*)\(/g,  // not in strings
+    (m, quote, action) => quote ? m : action ? `__a.${action}(__c,` : '$.')
   const fn = b => new Function('$', '__a', '__c', 'el', 'evt', b)
-  // Value attributes return their last statement: `$a = 1; $a + 1` gives 2.
+  // Value attributes return their last statement.
   try { return fn(returns ? `return (${body})` : body) } catch {
     const end = body.trim().replace(/;$/, ''), cut = end.lastIndexOf(';')
     return fn(`${end.slice(0, cut)}; return (${end.slice(cut + 1)})`)
@@ -273,7 +273,7 @@ const actions = Object.fromEntries(['get', 'post', 'put', 'patch', 'delete'].map
 
 async function request({ el, evt }, method, url, opts) {
   const o = { retryInterval: 1000, retryScaler: 2, retryMaxWait: 30000, retryMaxCount: 10, ...opts }
-  // An element's new request aborts its last (unless requestCancellation is 'disabled').
+  // An element's new request aborts its last (unless requestCancellation: 'disabled').
   if (o.requestCancellation !== 'disabled') inflight.get(el)?.abort()
   const cancel = new AbortController(), { signal } = cancel
   inflight.set(el, cancel)
@@ -346,7 +346,7 @@ async function read(res, el, o) {
     const chunk = await reader.read()
     done = chunk.done  // then "\n" ends a last "\r"
     const lines = (buffer + (done ? '\n' : chunk.value)).split(/\r\n|\r(?!$)|\n/)
-    buffer = lines.pop()  // unfinished (a last \r may be half of \r\n)
+    buffer = lines.pop()  // unfinished (a last \r may be half a \r\n)
     for (const line of lines) {
       const [, field, value] = /^([^:]*): ?(.*)$/.exec(line) || []
       if (line === '') {

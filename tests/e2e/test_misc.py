@@ -143,3 +143,15 @@ def test_whole_body_patch(opened):
     opened.click("#whole-body")
     expect(opened.locator("#whole")).to_have_text("the whole body")
     expect(opened.locator("h1")).to_have_count(0)
+
+
+def test_dollar_and_at_inside_strings_are_left_alone(opened):
+    """`$name` and `@action(` are rewritten only outside string literals."""
+    opened.evaluate("""() => {
+        const div = document.createElement('div')
+        div.id = 'strings-test'
+        div.setAttribute('data-signals', "{price: 'costs $total', mail: 'a@get(x)', n: 2}")
+        div.innerHTML = '<span id="strings-out" data-text="$price + \\' \\' + $mail + \\' \\' + $n"></span>'
+        document.body.append(div)
+    }""")
+    expect(opened.locator("#strings-out")).to_have_text("costs $total a@get(x) 2")

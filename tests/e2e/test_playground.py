@@ -103,3 +103,16 @@ def test_next_and_previous_links_walk_the_course(page, playground):
     expect(page).to_have_url(re.compile(lessons[1].path.name))
     page.click("#previous")
     expect(page).to_have_url(re.compile(lessons[0].path.name))
+
+
+def test_the_editor_shows_each_lessons_code_exactly(page, playground):
+    """Code with $names and @actions in strings reaches the editor untouched."""
+    url, port, preview = playground
+    page.goto(url)
+    for lesson in load_lessons():
+        if "@" in lesson.app_code or "$" in lesson.app_code:
+            page.goto(f"http://127.0.0.1:{port}/lessons/{lesson.path.name}")
+            if page.locator("#code").input_value() != lesson.app_code:  # saved edits from other tests
+                page.once("dialog", lambda dialog: dialog.accept())
+                page.click("#reset")
+            expect(page.locator("#code")).to_have_value(lesson.app_code)
