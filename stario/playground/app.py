@@ -382,6 +382,7 @@ async def _merge(records: Any, spans: Any):
             queue.put_nowait((tag, item))
 
     tasks = [asyncio.create_task(pump(records, "record")), asyncio.create_task(pump(spans, "span"))]
+    traces: set[str] = set()
     try:
         while True:
             tag, item = await queue.get()
@@ -389,10 +390,14 @@ async def _merge(records: Any, spans: Any):
                 patch = from_record(item)
                 if patch is not None:
                     yield patch
-            elif item.get("parent_id") is None:
-                yield ds.PatchElements(span_row(item), selector="#spans", mode="prepend")
-            else:
-                yield ds.PatchElements(span_row(item, 1), selector="#spans", mode="prepend")
+                continue
+            # A waterfall per trace: the request's span on top, its steps beneath it.
+            trace = item.get("trace_id", "")[:16]
+            if trace not in traces:
+                traces.add(trace)
+                yield ds.PatchElements(h.li({"class": "trace"}, h.ol({"id": f"trace-{trace}"})), selector="#spans", mode="prepend")
+            root = item.get("parent_id") is None
+            yield ds.PatchElements(span_row(item, 0 if root else 1), selector=f"#trace-{trace}", mode="prepend" if root else "append")
     finally:
         for task in tasks:
             task.cancel()

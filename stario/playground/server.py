@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import sys
@@ -23,7 +24,7 @@ from stario.playground.proxy import PreviewProxy
 from stario.playground.runner import Runner
 from stario.playground.security import Guard, new_token
 from stario.playground.store import Store
-from stario.telemetry import NoopTracer
+from stario.tracers import tracer_from_env
 
 __all__ = ["serve", "free_port"]
 
@@ -67,7 +68,9 @@ async def serve(
     proxy = PreviewProxy(runner)
     playground = Playground(store, runner, proxy, preview_port)
     app = build_app(playground)
-    app.tracer = NoopTracer()
+    # The playground's own spans: none by default (the terminal keeps the URL in view), or what
+    # STARIO_TRACER asks for.
+    app.tracer = tracer_from_env(os.environ.get("STARIO_TRACER", "noop"))
     main = Guard(app, token, allow_any_host=allow_remote)
     preview = Guard(proxy, token, allow_any_host=allow_remote, allow_same_site=True)
     config = dict(host=host, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
