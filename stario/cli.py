@@ -3,6 +3,8 @@
 ``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
 ``--reload`` it restarts when a Python file changes (for development).
 
+``stario toys list`` and ``stario toys add NAME [DEST]`` copy small apps into a project.
+
 ``stario playground`` opens the course with a live editor (loopback only, token in the URL).
 
 ``stario spans [FILE]`` reads a SQLite trace file (``STARIO_TRACER=sqlite:FILE``): recent traces,
@@ -97,6 +99,32 @@ def _playground(args: argparse.Namespace) -> int:
     return 0
 
 
+def _toys_list(args: argparse.Namespace) -> int:
+    from stario.toy_catalog import list_toys
+
+    toys = list_toys()
+    width = max((len(toy.name) for toy in toys), default=0)
+    for toy in toys:
+        print(f"{toy.name:<{width}}  {toy.description}")
+    return 0
+
+
+def _toys_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from stario.toy_catalog import ToyError, add_toy
+
+    try:
+        target = add_toy(args.name, Path(args.dest) if args.dest else None, force=args.force)
+    except ToyError as exc:
+        print(f"stario toys add: {exc}", file=sys.stderr)
+        return 1
+    module = target.resolve().name
+    print(f"copied the {args.name} toy to {target}")
+    print(f"serve it from {target.resolve().parent} with: stario serve {module}.app:app")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``stario``."""
     parser = argparse.ArgumentParser(prog="stario", description="Stario: a hypermedia-first Python web framework.")
@@ -128,6 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     playground.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     playground.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (it runs code!)")
     playground.set_defaults(run=_playground)
+    toys = commands.add_parser("toys", help="list the toys, or copy one into your project", description="Small apps to copy.")
+    toy_commands = toys.add_subparsers(dest="toys_command", metavar="ACTION")
+    toy_list = toy_commands.add_parser("list", help="the toys, with a line each")
+    toy_list.set_defaults(run=_toys_list)
+    toy_add = toy_commands.add_parser("add", help="copy a toy: stario toys add NAME [DEST]")
+    toy_add.add_argument("name", help="the toy's name (see stario toys list)")
+    toy_add.add_argument("dest", nargs="?", help="where to copy it (default ./NAME)")
+    toy_add.add_argument("--force", action="store_true", help="overwrite an existing folder")
+    toy_add.set_defaults(run=_toys_add)
     return parser
 
 
