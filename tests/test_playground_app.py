@@ -133,3 +133,21 @@ def test_the_solution_is_shown_as_a_diff_and_the_code_is_kept(tmp_path):
         assert "your code" in events[0].elements and "the solution" in events[0].elements
         assert pg.store.code(FIRST) == "mine = 1\n"
         assert all(e.type == "datastar-patch-elements" and 'id="code"' not in e.elements for e in events)
+
+
+def test_the_gallery_lists_the_toys_and_runs_one(tmp_path):
+    from stario.toy_catalog import list_toys
+
+    toys = list_toys()
+    pg, client = make(tmp_path)
+    with client:
+        gallery = client.get("/toys").text
+        for toy in toys:
+            assert f'href="/toys/{toy.name}"' in gallery
+        first = toys[0]
+        page = client.get(f"/toys/{first.name}").text
+        assert first.title in page and 'id="preview"' in page and f"stario toys add {first.name}" in page
+        events = client.post(f"/toys/{first.name}/run").events
+        assert pg.runner.codes == [first.code]
+        assert events[-1].signals == {"runs": 1}
+        assert client.get("/toys/nope").status == 404

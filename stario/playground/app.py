@@ -25,7 +25,8 @@ from pygments.lexers import DiffLexer, PythonLexer
 from stario import Command, Context, HTTPError, Query, Stario, Writer
 from stario import datastar as ds
 from stario import html as h
-from stario.lessons import Lesson, load_lessons, run_checks
+from stario.lessons import Lesson, load_lessons, render_markdown, run_checks
+from stario.toy_catalog import ToyError, get_toy, list_toys
 
 __all__ = ["Playground", "build_app"]
 
@@ -152,7 +153,7 @@ def lesson_page(pg: Playground, lesson: Lesson) -> h.HTML:
                 "data-signals": {"previewPort": pg.preview_port, "runs": pg.runs},
                 "data-on:keydown__window": nav_keys or "null",
             },
-            h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), toc(pg, name)),
+            h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), toc(pg, name), h.p(h.a({"href": "/toys"}, "Toys gallery"))),
             h.main(
                 h.article(
                     {"id": "lesson", "class": "prose"},
@@ -241,6 +242,46 @@ def span_row(span: dict[str, Any], depth: int = 0) -> h.HTML:
     )
 
 
+def toy_page(pg: Playground, toy: Any) -> h.HTML:
+    """A toy running live beside its code and README."""
+    return page(
+        f"{toy.title} · Stario toys",
+        h.div(
+            {"class": "layout", "data-signals": {"previewPort": pg.preview_port, "runs": pg.runs}},
+            h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), gallery_list(toy.name)),
+            h.main(
+                h.article({"id": "readme", "class": "prose"}, h.safe(render_markdown(toy.readme)), h.h2("app.py"),
+                          h.pre({"class": "code"}, highlighted(toy.code))),
+                h.section(
+                    {"class": "work"},
+                    h.div(
+                        {"class": "actions"},
+                        h.button({"id": "run", "class": "primary", "data-on:click": f"@post('/toys/{toy.name}/run')"}, "Run"),
+                        h.code(f"stario toys add {toy.name}"),
+                        h.span({"id": "status", "role": "status"}, ""),
+                    ),
+                    h.iframe({"id": "preview", "title": toy.title, "data-attr:src": "'http://' + location.hostname + ':' + $previewPort + '/?run=' + $runs"}),
+                    inspector(),
+                ),
+            ),
+        ),
+    )
+
+
+def gallery_list(current: str | None = None) -> h.HTML:
+    """Every toy, linked, with its one-line description."""
+    return h.nav(
+        {"id": "gallery", "aria-label": "toys"},
+        h.ul(
+            [
+                h.li(h.a({"href": f"/toys/{toy.name}", "aria-current": "page" if toy.name == current else None}, toy.title), h.br(),
+                     h.small(toy.description))
+                for toy in list_toys()
+            ]
+        ),
+    )
+
+
 # -- handlers ------------------------------------------------------------------------------------
 
 
@@ -255,6 +296,7 @@ def build_app(pg: Playground) -> Stario:
                 h.h1("Stario playground"),
                 h.p("Read a lesson, change its code, press Run (or Ctrl+Enter) and watch the requests, events and spans."),
                 toc(pg),
+                h.p(h.a({"href": "/toys"}, "The toys gallery"), ": small apps running live beside their code."),
             ),
         )
 
@@ -344,7 +386,36 @@ def build_app(pg: Playground) -> Stario:
             finally:
                 await _close(spans)
 
+    async def gallery() -> h.HTML:
+        return page(
+            "Stario toys",
+            h.main({"class": "index prose"}, h.h1("Toys"), h.p("Small, complete apps. Open one to run it; copy it with ", h.code("stario toys add NAME"), "."), gallery_list()),
+        )
+
+    def toy(c: Context) -> Any:
+        try:
+            return get_toy(c.params["name"])
+        except ToyError as exc:
+            raise HTTPError(404, str(exc)) from None
+
+    async def show_toy(c: Context) -> h.HTML:
+        return toy_page(pg, toy(c))
+
+    async def run_toy(c: Context):
+        found = toy(c)
+        yield h.span({"id": "status", "role": "status", "class": "busy"}, "starting…")
+        result = await pg.runner.run(found.code)
+        pg.runs += 1
+        if result.ok:
+            yield h.span({"id": "status", "role": "status", "class": "ok"}, f"running ({result.startup_ms:.0f} ms to start)")
+            yield {"runs": pg.runs}
+        else:
+            yield h.span({"id": "status", "role": "status", "class": "error"}, f"{result.kind}: {result.error or ''}")
+
     return Stario(
+        Query("/toys", gallery),
+        Query("/toys/{name}", show_toy),
+        Command("/toys/{name}/run", run_toy),
         Query("/", home),
         Query("/lessons/{name}", show),
         Command("/lessons/{name}/save", save),

@@ -116,3 +116,17 @@ def test_the_editor_shows_each_lessons_code_exactly(page, playground):
                 page.once("dialog", lambda dialog: dialog.accept())
                 page.click("#reset")
             expect(page.locator("#code")).to_have_value(lesson.app_code)
+
+
+def test_a_toy_runs_live_in_the_gallery(page, playground):
+    from stario.toy_catalog import list_toys
+
+    url, port, preview = playground
+    toy = list_toys()[0]
+    page.goto(url)
+    page.click("text=The toys gallery")
+    page.click(f"a[href='/toys/{toy.name}']")
+    expect(page.locator("#readme")).to_contain_text(toy.title)
+    page.click("#run")
+    expect(page.locator("#status")).to_contain_text("running", timeout=15000)
+    expect(page.frame_locator("#preview").locator("#client-ready")).to_have_text("ready", timeout=15000)
