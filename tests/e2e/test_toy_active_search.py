@@ -1,0 +1,36 @@
+"""The active search toy in a real browser: typing narrows the list, markup typed stays text."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.harness import goto, log_of
+from tests.servers import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def url():
+    with serve("toys.active_search.app:app", ROOT) as base:
+        yield base
+
+
+def test_typing_narrows_the_results(page, url):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/search" in r.url else None)
+    goto(page, url + "/")
+    results = page.locator("#results li")
+    expect(results).to_have_count(20)
+
+    page.locator("#search").press_sequentially("gra", delay=30)
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_text("Grace Hopper")
+    expect(page.locator("#results mark")).to_have_text("Gra")
+    assert len(requests) == 1, requests  # debounced: one request for three keystrokes
+
+    page.fill("#search", "<b>x</b>")
+    expect(results.first).to_have_text("No one matches \u201c<b>x</b>\u201d.")
+    expect(page.locator("#results b")).to_have_count(0)
+    log_of(page).assert_clean()
