@@ -57,3 +57,45 @@ def test_the_installed_command_line_runs(installed, tmp_path):
     result = subprocess.run([str(installed), "-m", "stario", "--help"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0
     assert "playground" in result.stdout and "serve" in result.stdout and "spans" in result.stdout
+
+
+def test_a_toy_added_from_the_wheel_serves_a_working_chat(installed, tmp_path):
+    """`stario toys add chat ./x`, then `stario serve x.app:app`: a chat, two readers, one message."""
+    import http.client
+    import json
+    import os
+    import time
+
+    from tests.servers import free_port, wait_until_up
+
+    added = subprocess.run([str(installed), "-m", "stario", "toys", "add", "chat", "./x"], cwd=tmp_path, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    assert "stario serve x.app:app" in added.stdout
+    port = free_port()
+    server = subprocess.Popen(
+        [str(installed), "-m", "stario", "serve", "x.app:app", "--port", str(port), "--log-level", "warning"],
+        cwd=tmp_path, env={**os.environ, "STARIO_TRACER": "noop"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", server)
+        readers = []
+        for _ in range(2):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/messages", headers={"Datastar-Request": "true"})
+            response = connection.getresponse()
+            assert response.status == 200 and response.getheader("content-type") == "text/event-stream"
+            readers.append((connection, response))
+        post = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        body = json.dumps({"name": "Ann", "text": "hello <there>"})
+        post.request("POST", "/send", body=body, headers={"Content-Type": "application/json", "Datastar-Request": "true"})
+        assert post.getresponse().status == 200
+        for connection, response in readers:
+            deadline, seen = time.monotonic() + 10, b""
+            while b"hello &lt;there&gt;" not in seen and time.monotonic() < deadline:
+                seen += response.readline()
+            assert b"hello &lt;there&gt;" in seen, seen
+            response.close()
+            connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
