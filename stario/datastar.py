@@ -47,6 +47,7 @@ __all__ = [
     "redirect",
     "to_event",
     "read_signals",
+    "data_fields",
     "js",
     "get",
     "post",
@@ -369,6 +370,16 @@ def to_event(item: Any) -> str | None:
         f"a streaming handler yielded {type(item).__name__!r}; yield HTML (str or __html__), "
         "a dict of signals, or a stario.datastar event such as PatchElements"
     )
+
+
+def data_fields(lines: list[str]) -> dict[str, str]:
+    """An event's ``data`` lines as the client reads them: each ``key value`` split at the first
+    space, repeated keys joined with newlines (so multi-line HTML comes back whole)."""
+    fields: dict[str, str] = {}
+    for line in lines:
+        key, _, value = line.partition(" ")
+        fields[key] = fields[key] + "\n" + value if key in fields else value
+    return fields
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,8 +23,9 @@ What it does for you, and why:
 from __future__ import annotations
 
 import asyncio
+import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stario import datastar
 from stario.context import ClientDisconnected
@@ -33,7 +34,7 @@ from stario.datastar import Event
 if TYPE_CHECKING:
     from stario.writer import Writer
 
-__all__ = ["SSEStream", "SSE_HEADERS"]
+__all__ = ["SSEStream", "SSE_HEADERS", "SSEParser", "ReadEvent"]
 
 SSE_HEADERS = [
     (b"content-type", b"text/event-stream"),
@@ -244,3 +245,71 @@ def _describe(event: Event) -> dict[str, Any]:
     if isinstance(event, datastar.RemoveElements):
         details["mode"] = "remove"
     return details
+
+
+# -- reading a stream (the test client, the playground's inspector) --------------------------------
+
+
+class ReadEvent(NamedTuple):
+    """One event read back from a stream: its type, its data lines, the last id and its retry."""
+
+    type: str
+    data: list[str]
+    id: str | None
+    retry: int | None
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class SSEParser:
+    """An incremental SSE reader following the browser's rules (DATASTAR.md 1.6).
+
+    `feed` it text as it arrives; it returns the events finished so far. Lines end in ``\n``,
+    ``\r\n`` or ``\r``; a line is ``field: value`` (one optional space stripped); comments and
+    lines without a colon are skipped; a blank line ends an event; the last ``id`` carries over.
+    An event without ``event:`` is a ``message``; one with neither type nor data is dropped.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._type: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._data: list[str] = []
+
+    def feed(self, text: str) -> list[ReadEvent]:
+        """Take in more text; return the events it finished."""
+        buffer = self._buffer + text
+        events = []
+        position = 0
+        while True:
+            match = _LINE_END.search(buffer, position)
+            if match is None or (match.group() == "\r" and match.end() == len(buffer)):
+                break  # no whole line yet (a lone \r at the end may be half of \r\n)
+            event = self._line(buffer[position : match.start()])
+            position = match.end()
+            if event is not None:
+                events.append(event)
+        self._buffer = buffer[position:]
+        return events
+
+    def _line(self, line: str) -> ReadEvent | None:
+        if line == "":
+            event = ReadEvent(self._type or "message", self._data, self._id, self._retry) if self._data or self._type else None
+            self._type, self._data, self._retry = None, [], None
+            return event
+        name, colon, value = line.partition(":")
+        if not colon or not name:
+            return None  # no field name (a comment) or no colon at all
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "event":
+            self._type = value
+        elif name == "data":
+            self._data.append(value)
+        elif name == "id":
+            self._id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None

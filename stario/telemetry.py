@@ -19,7 +19,7 @@ import time
 import traceback
 from typing import Any, Protocol
 
-__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "start_span"]
+__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN"]
 
 _bits = random.getrandbits
 
@@ -235,10 +235,3 @@ class NonRecordingSpan(Span):
 
 
 NON_RECORDING_SPAN = NonRecordingSpan()
-
-
-def start_span(name: str, tracer: Tracer) -> Span:
-    """A new root span for ``tracer``; the shared non-recording span when the tracer is a `NoopTracer`."""
-    if type(tracer) is NoopTracer:
-        return NON_RECORDING_SPAN
-    return Span(name, tracer)

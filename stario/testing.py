@@ -36,7 +36,9 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
+from stario.datastar import data_fields
 from stario.datastructures import Headers
+from stario.sse import SSEParser
 from stario.telemetry import NoopTracer, Span
 
 __all__ = ["TestClient", "Response", "DatastarEvent", "EventStream", "parse_events"]
@@ -92,12 +94,11 @@ class DatastarEvent:
     joins them). The properties read the common keys with Datastar's defaults.
     """
 
-    def __init__(self, type: str, data: dict[str, str], id: str | None = None, retry: int | None = None, raw: str = ""):
+    def __init__(self, type: str, data: dict[str, str], id: str | None = None, retry: int | None = None):
         self.type = type
         self.data = data
         self.id = id
         self.retry = retry
-        self.raw = raw
 
     @property
     def selector(self) -> str | None:
@@ -140,73 +141,17 @@ class DatastarEvent:
 
 
 class _EventParser:
-    """Incremental SSE parser following the rules a Datastar client applies (DATASTAR.md 1.6)."""
+    """The stream's events, keeping only Datastar's, as `DatastarEvent` objects."""
 
     def __init__(self) -> None:
-        self._buffer = ""
-        self._type: str | None = None
-        self._id: str | None = None
-        self._retry: int | None = None
-        self._data: list[str] = []
-        self._raw: list[str] = []
+        self._sse = SSEParser()
 
     def feed(self, text: str) -> list[DatastarEvent]:
-        self._buffer += text
-        events: list[DatastarEvent] = []
-        while True:
-            index = _line_end(self._buffer)
-            if index is None:
-                return events
-            end, width = index
-            line = self._buffer[:end]
-            self._buffer = self._buffer[end + width :]
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
-
-    def _line(self, line: str) -> DatastarEvent | None:
-        if line == "":
-            return self._dispatch()
-        self._raw.append(line)
-        if line.startswith(":"):
-            return None
-        field, colon, value = line.partition(":")
-        if not colon:
-            return None
-        if value.startswith(" "):
-            value = value[1:]
-        if field == "event":
-            self._type = value
-        elif field == "data":
-            self._data.append(value)
-        elif field == "id":
-            self._id = value
-        elif field == "retry" and value.isdigit():
-            self._retry = int(value)
-        return None
-
-    def _dispatch(self) -> DatastarEvent | None:
-        kind, lines, raw = self._type, self._data, self._raw
-        event_id, retry = self._id, self._retry
-        self._type, self._data, self._raw, self._retry = None, [], [], None
-        if not kind or not kind.startswith("datastar"):
-            return None
-        data: dict[str, str] = {}
-        for line in "\n".join(lines).split("\n") if lines else []:
-            key, _, value = line.partition(" ")
-            data[key] = data[key] + "\n" + value if key in data else value
-        return DatastarEvent(kind, data, event_id, retry, "\n".join(raw))
-
-
-def _line_end(buffer: str) -> tuple[int, int] | None:
-    for index, char in enumerate(buffer):
-        if char == "\n":
-            return index, 1
-        if char == "\r":
-            if index + 1 == len(buffer):
-                return None  # might be the first half of \r\n
-            return index, 2 if buffer[index + 1] == "\n" else 1
-    return None
+        return [
+            DatastarEvent(event.type, data_fields(event.data), event.id, event.retry)
+            for event in self._sse.feed(text)
+            if event.type.startswith("datastar")
+        ]
 
 
 def parse_events(text: str) -> list[DatastarEvent]:

@@ -11,7 +11,8 @@ import pytest
 import uvicorn
 
 from stario import Command, Query, Stario
-from stario.playground.proxy import EventParser, PreviewProxy
+from stario.playground.proxy import PreviewProxy
+from stario.sse import SSEParser
 from stario.playground.security import COOKIE
 from stario.testing import TestClient
 from tests.servers import free_port
@@ -301,7 +302,7 @@ def test_a_chunked_answer_is_unchunked():
 
 
 def test_the_event_parser_is_incremental():
-    parser = EventParser()
+    parser = SSEParser()
     assert parser.feed("event: datastar-patch-elements\r\ndata: elements <p>") == []
     assert parser.feed("</p>\r") == []
     events = parser.feed("\n\r\n: comment\n\nid: 7\nretry: 100\ndata: hi\n\n")

@@ -25,16 +25,17 @@ import codecs
 import contextlib
 import itertools
 import json
-import re
 import time
 from collections import deque
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from stario.datastar import data_fields
 from stario.playground.security import COOKIE
+from stario.sse import ReadEvent, SSEParser
 
-__all__ = ["PreviewProxy", "Feed", "EventParser"]
+__all__ = ["PreviewProxy", "Feed"]
 
 _HOP_BY_HOP = frozenset(
     {
@@ -126,61 +127,7 @@ class Feed:
         self.close()
 
 
-class EventParser:
-    """Incremental SSE parser (the browser's rules); `feed` text, get back finished events.
-
-    Each event is ``(type, data_lines, event_id, retry)``; comments and events without data are
-    dropped, as the browser drops them.
-    """
-
-    def __init__(self) -> None:
-        self._buffer = ""
-        self._type: str | None = None
-        self._id: str | None = None
-        self._retry: int | None = None
-        self._data: list[str] = []
-
-    def feed(self, text: str) -> list[tuple[str, list[str], str | None, int | None]]:
-        buffer = self._buffer + text
-        events = []
-        position = 0
-        while True:
-            match = _LINE_END.search(buffer, position)
-            if match is None or (match.group() == "\r" and match.end() == len(buffer)):
-                break  # no whole line yet (a lone \r at the end may be half of \r\n)
-            line = buffer[position : match.start()]
-            position = match.end()
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
-        self._buffer = buffer[position:]
-        return events
-
-    def _line(self, line: str) -> tuple[str, list[str], str | None, int | None] | None:
-        if line == "":
-            event = (self._type or "message", self._data, self._id, self._retry) if self._data or self._type else None
-            self._type, self._data, self._retry = None, [], None
-            return event
-        if line.startswith(":"):
-            return None
-        name, _, value = line.partition(":")
-        if value.startswith(" "):
-            value = value[1:]
-        if name == "event":
-            self._type = value
-        elif name == "data":
-            self._data.append(value)
-        elif name == "id":
-            self._id = value
-        elif name == "retry" and value.isdigit():
-            self._retry = int(value)
-        return None
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def _event_record(request_id: int, event: tuple[str, list[str], str | None, int | None]) -> dict[str, Any]:
+def _event_record(request_id: int, event: ReadEvent) -> dict[str, Any]:
     kind, lines, event_id, retry = event
     record: dict[str, Any] = {
         "kind": "event",
@@ -196,10 +143,7 @@ def _event_record(request_id: int, event: tuple[str, list[str], str | None, int 
     if not kind.startswith("datastar"):
         record["data"] = _cut("\n".join(lines), _DATA_LIMIT)
         return record
-    data: dict[str, str] = {}
-    for line in lines:
-        key, _, value = line.partition(" ")
-        data[key] = data[key] + "\n" + value if key in data else value
+    data = data_fields(lines)
     record["selector"] = data.get("selector")
     record["mode"] = data.get("mode", "outer" if kind == "datastar-patch-elements" else None)
     if "elements" in data:
@@ -354,7 +298,7 @@ class PreviewProxy:
             self._emit({**base, "status": status, "ms": elapsed(), "content_type": content_type, "streaming": streaming})
             recorded = True
 
-            parser = EventParser() if streaming else None
+            parser = SSEParser() if streaming else None
             decoder = codecs.getincrementaldecoder("utf-8")("replace")
             chunks = _body(reader, framing, headers)
             try:
