@@ -6,54 +6,21 @@ import json
 import re
 from html import unescape
 
+from pathlib import Path
+
 from stario import Query, Stario
+from stario.lessons import load_app
 from stario.datastar import script
 from stario.html import HTML, div, h1
 from stario.testing import TestClient
 from stario.toys import ToyInspector, ToyPage
 
-# The example from the Stario 0.1.0 announcement, word for word.
-ANNOUNCEMENT_EXAMPLE = '''
-# main.py
-import asyncio
-from stario import Stario, Query, Command
-from stario.toys import ToyPage
-
-
-async def home():
-    return ToyPage(
-        """
-        <h2>Realtime responses!</h2>
-        <div data-on-load="@get('/online-counter')">
-            This shows how long the connection has been open.
-        </div>
-        <div id="online-counter"></div>
-        """
-    )
-
-
-async def online_counter():
-    duration = 0
-    interval = 0.01
-    while True:
-        # Yielding strings/patches streams as SSE with DataStar-compatible events
-        yield f"<div id='online-counter'>Online since: {duration:.1f}s</div>"
-        duration += interval
-        await asyncio.sleep(interval)
-
-
-# Building the app
-app = Stario(
-    Query("/", home),
-    Query("/online-counter", online_counter),
-)
-'''
+# The example from the Stario 0.1.0 announcement, word for word: the same file the browser test serves.
+ANNOUNCEMENT_EXAMPLE = Path(__file__).parent / "e2e" / "apps" / "announcement.py"
 
 
 def announcement_app() -> Stario:
-    namespace: dict = {"__name__": "main"}
-    exec(compile(ANNOUNCEMENT_EXAMPLE, "main.py", "exec"), namespace)
-    return namespace["app"]
+    return load_app(ANNOUNCEMENT_EXAMPLE)  # a fresh module each time
 
 
 def test_the_announcement_example_runs_as_written():

@@ -14,6 +14,7 @@ passes. Everything the learner types is kept in `stario.playground.store`.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 from typing import Any
@@ -285,6 +286,19 @@ def gallery_list(current: str | None = None) -> h.HTML:
 # -- handlers ------------------------------------------------------------------------------------
 
 
+async def start_run(pg: Playground, code: str):
+    """Run ``code`` in a fresh child: the status as it goes, then the signal that reloads the preview."""
+    yield h.span({"id": "status", "role": "status", "class": "busy"}, "starting…")
+    result = await pg.runner.run(code)
+    pg.runs += 1
+    if result.ok:
+        yield h.span({"id": "status", "role": "status", "class": "ok"}, f"running ({result.startup_ms:.0f} ms to start)")
+        yield {"runs": pg.runs}
+    else:
+        where = f" on line {result.line}" if result.line else ""
+        yield h.span({"id": "status", "role": "status", "class": "error"}, f"{result.kind}{where}: {result.error or ''}")
+
+
 def build_app(pg: Playground) -> Stario:
     """The playground's Stario app."""
 
@@ -316,15 +330,8 @@ def build_app(pg: Playground) -> Stario:
         if not isinstance(code, str):
             code = pg.code(lesson)
         pg.store.save(lesson.path.name, code)
-        yield h.span({"id": "status", "role": "status", "class": "busy"}, "starting…")
-        result = await pg.runner.run(code)
-        pg.runs += 1
-        if result.ok:
-            yield h.span({"id": "status", "role": "status", "class": "ok"}, f"running ({result.startup_ms:.0f} ms to start)")
-            yield {"runs": pg.runs}
-        else:
-            where = f" on line {result.line}" if result.line else ""
-            yield h.span({"id": "status", "role": "status", "class": "error"}, f"{result.kind}{where}: {result.error or ''}")
+        async for update in start_run(pg, code):
+            yield update
 
     async def check(c: Context):
         lesson = pg.lesson(c.params["name"])
@@ -402,15 +409,8 @@ def build_app(pg: Playground) -> Stario:
         return toy_page(pg, toy(c))
 
     async def run_toy(c: Context):
-        found = toy(c)
-        yield h.span({"id": "status", "role": "status", "class": "busy"}, "starting…")
-        result = await pg.runner.run(found.code)
-        pg.runs += 1
-        if result.ok:
-            yield h.span({"id": "status", "role": "status", "class": "ok"}, f"running ({result.startup_ms:.0f} ms to start)")
-            yield {"runs": pg.runs}
-        else:
-            yield h.span({"id": "status", "role": "status", "class": "error"}, f"{result.kind}: {result.error or ''}")
+        async for update in start_run(pg, toy(c).code):
+            yield update
 
     return Stario(
         Query("/toys", gallery),
@@ -442,8 +442,6 @@ def from_record(record: dict[str, Any]) -> ds.Event | None:
 
 async def _merge(records: Any, spans: Any):
     """Interleave proxy records and span dicts as they come, as patches."""
-    import asyncio
-
     queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
 
     async def pump(source: Any, tag: str) -> None:
