@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
 import json
 import os
 import sqlite3
@@ -181,8 +182,11 @@ class _BackgroundTracer:
         self.max_queue = max_queue
         self.dropped = 0
         self.written = 0
+        self._dropped_told = 0
         self._queue: deque[Span] = deque()
-        self._stop = threading.Event()
+        self._writing = False  # a batch has left the queue but is not written yet
+        self._wake = threading.Event()  # set to drain now rather than at the next interval
+        self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -208,36 +212,52 @@ class _BackgroundTracer:
     def _run(self) -> None:
         self.open()
         try:
-            while not self._stop.is_set():
-                self._stop.wait(self.interval)
+            while not self._stop:
+                self._wake.wait(self.interval)
+                self._wake.clear()
                 self._drain()
             self._drain()
         finally:
             self.shut()
 
     def _drain(self) -> None:
-        batch = []
-        while self._queue:
-            batch.append(self._queue.popleft())
-        if batch:
-            try:
-                self.write(batch)
-                self.written += len(batch)
-            except Exception as exc:  # a tracer must never take the app down
-                print(f"stario: {type(self).__name__} could not write {len(batch)} spans: {exc}", file=sys.stderr)
+        self._writing = True  # before the queue empties, so `flush` never sees "empty and idle" too soon
+        try:
+            batch = []
+            while self._queue:
+                batch.append(self._queue.popleft())
+            if batch:
+                try:
+                    self.write(batch)
+                    self.written += len(batch)
+                except Exception as exc:  # a tracer must never take the app down
+                    print(f"stario: {type(self).__name__} could not write {len(batch)} spans: {exc}", file=sys.stderr)
+        finally:
+            self._writing = False
 
-    def flush(self, timeout: float = 5.0) -> None:
-        """Wait until every queued span is written."""
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Write every queued span now and wait until it is written; False if ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
-        while self._queue and self._thread is not None and time.monotonic() < deadline:
-            time.sleep(self.interval / 5)
-        time.sleep(0)
+        while (self._queue or self._writing) and self._thread is not None:
+            if time.monotonic() > deadline:
+                return False
+            self._wake.set()
+            time.sleep(0.0005)
+        return True
 
     def close(self) -> None:
-        """Write what is queued and stop the thread."""
-        self._stop.set()
+        """Write what is queued, stop the thread, and say on stderr if spans were dropped."""
+        self._stop = True
+        self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        if self.dropped > self._dropped_told:
+            self._dropped_told = self.dropped
+            print(
+                f"stario: {type(self).__name__} dropped {self.dropped} spans: its queue of {self.max_queue} was full "
+                "(the writer could not keep up)",
+                file=sys.stderr,
+            )
 
     # What subclasses provide (called on the writer thread only):
     def open(self) -> None:
@@ -249,6 +269,18 @@ class _BackgroundTracer:
 
     def shut(self) -> None:
         """Release what `open` took."""
+
+
+def _to_json(value: Any) -> str:
+    """Compact JSON for a span's attributes or events; values JSON cannot hold are written as text."""
+    try:
+        return _encode(value)
+    except (ValueError, RecursionError) as exc:  # a circular or absurdly deep value: keep the span anyway
+        return json.dumps({"stario.unwritable": f"{type(exc).__name__}: {exc}"})
+
+
+# Built once: `json.dumps(..., default=str)` would build a new encoder for every call.
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class JSONTracer(_BackgroundTracer):
@@ -268,7 +300,7 @@ class JSONTracer(_BackgroundTracer):
     def write(self, spans: list[Span]) -> None:
         """Write one line per span and flush."""
         out = self._file or self._stream or sys.stdout
-        out.write("".join(json.dumps(span.to_dict(), default=str) + "\n" for span in spans))
+        out.write("".join([_to_json(span.to_dict()) + "\n" for span in spans]))
         out.flush()
 
     def shut(self) -> None:
@@ -299,6 +331,17 @@ CREATE INDEX IF NOT EXISTS spans_roots_by_start ON spans (start_ns) WHERE parent
 """
 """The SQLite schema `SQLiteTracer` writes (see ``stario spans`` for a reader)."""
 
+_COLUMNS = 14
+_ROWS_PER_INSERT = 256  # 256 x 14 values, well under SQLite's 32,766
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_rows(count: int) -> str:
+    # One INSERT with many rows: sqlite3 lets go of the GIL once per statement it runs, so a
+    # statement per batch (not per row, as executemany does) leaves the request thread alone.
+    row = "(" + ",".join("?" * _COLUMNS) + ")"
+    return "INSERT INTO spans VALUES " + ",".join([row] * count)
+
 
 class SQLiteTracer(_BackgroundTracer):
     """Writes spans to a SQLite file (WAL mode, batched on a background thread); see `SCHEMA`."""
@@ -313,45 +356,45 @@ class SQLiteTracer(_BackgroundTracer):
         self._db = connect(self.path)
 
     def write(self, spans: list[Span]) -> None:
-        """Insert a batch in one transaction (rows built straight from the spans: this is the hot part)."""
-        rows = []
+        """Insert a batch in one transaction, a few hundred rows per statement."""
+        values: list[Any] = []
         for span in spans:
-            attributes = span.attributes
-            start = span.start_ns
-            events = (
-                json.dumps(
-                    [{"name": e.name, "offset_ns": e.time_ns - start, "attributes": e.attributes} for e in span.events],
-                    default=str,
-                )
-                if span.events
-                else "[]"
-            )
-            rows.append(
-                (
-                    f"{span.span_id:016x}",
-                    f"{span.trace_id:032x}",
-                    None if span.parent_id is None else f"{span.parent_id:016x}",
-                    span.name,
-                    span.wall_start_ns,
-                    span.duration_ns,
-                    span.status,
-                    span.error,
-                    attributes.get("http.method"),
-                    attributes.get("http.path"),
-                    attributes.get("http.route"),
-                    attributes.get("http.status"),
-                    json.dumps(attributes, default=str),
-                    events,
-                )
-            )
+            values.extend(_row(span))
         assert self._db is not None
+        step = _ROWS_PER_INSERT * _COLUMNS
         with self._db:
-            self._db.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            for at in range(0, len(values), step):
+                chunk = values[at : at + step]
+                self._db.execute(_insert_rows(len(chunk) // _COLUMNS), chunk)
 
     def shut(self) -> None:
         """Close the database."""
         if self._db is not None:
             self._db.close()
+
+
+def _row(span: Span) -> tuple[Any, ...]:
+    """One span as a row of `SCHEMA` (this runs for every span written: keep it plain)."""
+    attributes = span.attributes
+    events = span.events
+    return (
+        f"{span.span_id:016x}",
+        f"{span.trace_id:032x}",
+        None if span.parent_id is None else f"{span.parent_id:016x}",
+        span.name,
+        span.wall_start_ns,
+        span.duration_ns,
+        span.status,
+        span.error,
+        attributes.get("http.method"),
+        attributes.get("http.path"),
+        attributes.get("http.route"),
+        attributes.get("http.status"),
+        _to_json(attributes),
+        _to_json([{"name": e.name, "offset_ns": e.time_ns - span.start_ns, "attributes": e.attributes} for e in events])
+        if events
+        else "[]",
+    )
 
 
 def connect(path: str) -> sqlite3.Connection:

@@ -101,6 +101,68 @@ def test_a_full_queue_drops_and_counts_instead_of_blocking():
     assert (len(tracer._queue), tracer.dropped) == (10, 15)
 
 
+
+def test_dropped_spans_are_reported_when_the_tracer_closes(capsys):
+    tracer = JSONTracer(stream=io.StringIO(), max_queue=3)
+    tracer._thread = object()  # nothing drains the queue
+    for n in range(5):
+        Span(f"s{n}", tracer).end()
+    tracer._thread = None
+    tracer.close()
+    assert "JSONTracer dropped 2 spans: its queue of 3 was full" in capsys.readouterr().err
+    tracer.close()
+    assert capsys.readouterr().err == ""  # said once
+
+
+class SlowJSONTracer(JSONTracer):
+    def write(self, spans):
+        time.sleep(0.3)  # a slow disk
+        super().write(spans)
+
+
+def test_flush_waits_for_the_batch_being_written_not_only_for_an_empty_queue():
+    out = io.StringIO()
+    tracer = SlowJSONTracer(stream=out)
+    for n in range(3):
+        Span(f"s{n}", tracer).end()
+    while tracer._queue:  # the writer has taken the batch and is writing it
+        time.sleep(0.001)
+    assert tracer.flush(timeout=5)
+    assert (tracer.written, len(out.getvalue().splitlines())) == (3, 3)
+    tracer.close()
+
+
+def test_sqlite_writer_keeps_up_while_the_request_thread_never_lets_go_of_the_gil(tmp_path: Path):
+    # A busy event loop (or a CPU-heavy handler) only gives up the GIL every 5 ms. A writer that
+    # needed the GIL back after every row (executemany) wrote 200 rows a second here; one INSERT
+    # per few hundred rows needs it a handful of times per batch.
+    tracer = SQLiteTracer(tmp_path / "busy.db")
+    Span("warm-up", tracer).end()
+    assert tracer.flush()
+    for n in range(2000):
+        Span(f"s{n}", tracer).end()
+    tracer._wake.set()
+    spin_until = time.monotonic() + 3
+    total = 0
+    while time.monotonic() < spin_until and tracer.written < 2001:
+        for i in range(20_000):  # pure Python: holds the GIL like a busy request loop
+            total += i
+    assert tracer.written == 2001, f"only {tracer.written} of 2001 spans written while the main thread was busy"
+    tracer.close()
+
+
+def test_a_value_json_cannot_hold_does_not_cost_the_batch(tmp_path: Path):
+    path = tmp_path / "odd.db"
+    tracer = SQLiteTracer(path)
+    loop: dict = {}
+    loop["self"] = loop
+    Span("circular", tracer).attr("data", loop).end()
+    Span("plain", tracer).attr("when", object()).end()
+    tracer.close()
+    rows = dict(sqlite3.connect(path).execute("SELECT name, attributes FROM spans").fetchall())
+    assert "Circular reference" in json.loads(rows["circular"])["stario.unwritable"]
+    assert json.loads(rows["plain"])["when"].startswith("<object object")
+
 def test_sqlite_tracer_writes_the_documented_schema(tmp_path: Path):
     path = tmp_path / "t.db"
     tracer = SQLiteTracer(path)
