@@ -186,6 +186,7 @@ class _BackgroundTracer:
         self._queue: deque[Span] = deque()
         self._writing = False  # a batch has left the queue but is not written yet
         self._wake = threading.Event()  # set to drain now rather than at the next interval
+        self._drained = threading.Condition()  # notified after every drain, for `flush`
         self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -234,15 +235,19 @@ class _BackgroundTracer:
                     print(f"stario: {type(self).__name__} could not write {len(batch)} spans: {exc}", file=sys.stderr)
         finally:
             self._writing = False
+            with self._drained:
+                self._drained.notify_all()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Write every queued span now and wait until it is written; False if ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
-        while (self._queue or self._writing) and self._thread is not None:
-            if time.monotonic() > deadline:
-                return False
-            self._wake.set()
-            time.sleep(0.0005)
+        with self._drained:
+            while (self._queue or self._writing) and self._thread is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._wake.set()
+                self._drained.wait(min(remaining, self.interval))
         return True
 
     def close(self) -> None:
