@@ -14,8 +14,9 @@ Three measurements:
   writer has written every span of the run, so the writing is part of the time. "spans only"
   makes every span and keeps none: what the spans cost before any tracer does anything.
 - with ``--instructions``: the in-process requests again, under valgrind's callgrind, counting
-  the CPU instructions per request (writer threads included). Slow (about a minute), but
-  deterministic: on a noisy machine it is the figure to trust.
+  the CPU instructions per request (writer threads included); and, unless ``--skip-http``, the
+  uvicorn server under callgrind loaded by wrk (noop, memory, sqlite). Slow (two or three
+  minutes), but deterministic: on a noisy machine these are the figures to trust.
 
 Budget (DESIGN 9 and the telemetry issue): memory and sqlite >= 0.95 x noop.
 """
@@ -37,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from throughput import measure, warn_if_busy  # noqa: E402
+from throughput import BENCH_DIR, free_port, measure, run_wrk, stop_server, wait_until_up, warn_if_busy  # noqa: E402
 
 from stario import Query, Stario  # noqa: E402
 from stario.telemetry import NoopTracer  # noqa: E402
@@ -180,6 +181,41 @@ def instructions_per_request(folder: Path, requests: int = 3_000) -> dict[str, f
     return counts
 
 
+def http_instructions_per_request(folder: Path, seconds: int = 8) -> dict[str, float]:
+    """Per tracer: instructions the uvicorn server runs per request under wrk, counted by callgrind.
+
+    The server runs under valgrind (about 50 times slower, so a few thousand requests), is warmed
+    up, then its counters are zeroed, wrk runs ``seconds``, and the counters are dumped.
+    """
+    counts = {}
+    for name, value in [("noop", "noop"), ("memory", "memory"), ("sqlite", f"sqlite:{folder / 'callgrind.db'}")]:
+        port = free_port()
+        out = folder / f"callgrind.{name.replace(' ', '_')}"
+        command = [
+            "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+            sys.executable, "-m", "uvicorn", "apps:stario", "--app-dir", str(BENCH_DIR),
+            "--host", "127.0.0.1", "--port", str(port), "--http", "httptools", "--loop", "uvloop",
+            "--log-level", "warning", "--no-access-log",
+        ]  # fmt: skip
+        server = subprocess.Popen(command, env={**os.environ, "STARIO_TRACER": value}, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(server, port, timeout=120)
+            # 16 connections, not 64: at valgrind's pace 64 would wait past wrk's 2 s timeout.
+            run_wrk(port, 2, 16)
+            subprocess.run(["callgrind_control", "--zero", str(server.pid)], capture_output=True, check=True)
+            _, requests = run_wrk(port, seconds, 16)
+            subprocess.run(["callgrind_control", "--dump", str(server.pid)], capture_output=True, check=True)
+        finally:
+            stop_server(server)
+        dumped = Path(f"{out}.1").read_text(errors="replace")
+        summary = re.search(r"^summary: (\d+)", dumped, re.MULTILINE)
+        if summary is None:
+            raise RuntimeError(f"no summary line in {out}.1")
+        counts[name] = int(summary.group(1)) / requests
+        print(f"  {name:>10}: {counts[name]:,.0f} instructions/request over HTTP ({requests:,} requests)", flush=True)
+    return counts
+
+
 def serve_for_callgrind(name: str, requests: int, folder: Path) -> None:
     """The child that callgrind watches: 200 warm-up requests, then ``requests`` more."""
     tracer = make_tracer(name, folder)
@@ -229,6 +265,11 @@ def main() -> None:
             print(f"{'in process':>10}  {'instructions/request':>20}  {'x noop':>6}")
             for name, value in instructions.items():
                 print(f"{name:>10}  {value:20,.0f}  {instructions['noop'] / value:6.2f}")
+            if not args.skip_http:
+                instructions = http_instructions_per_request(Path(folder))
+                print(f"{'over HTTP':>10}  {'instructions/request':>20}  {'x noop':>6}")
+                for name, value in instructions.items():
+                    print(f"{name:>10}  {value:20,.0f}  {instructions['noop'] / value:6.2f}")
 
 
 if __name__ == "__main__":
