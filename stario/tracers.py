@@ -276,16 +276,16 @@ class _BackgroundTracer:
         """Release what `open` took."""
 
 
+# Built once: `json.dumps(..., default=str)` would build a new encoder for every call.
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
 def _to_json(value: Any) -> str:
     """Compact JSON for a span's attributes or events; values JSON cannot hold are written as text."""
     try:
         return _encode(value)
     except (ValueError, RecursionError) as exc:  # a circular or absurdly deep value: keep the span anyway
         return json.dumps({"stario.unwritable": f"{type(exc).__name__}: {exc}"})
-
-
-# Built once: `json.dumps(..., default=str)` would build a new encoder for every call.
-_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class JSONTracer(_BackgroundTracer):

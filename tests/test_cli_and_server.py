@@ -5,53 +5,19 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.servers import serve
 
-# The example from the 0.1.0 announcement, with ToyPage replaced by a plain HTML string.
-ANNOUNCEMENT_EXAMPLE = textwrap.dedent(
-    '''
-    # main.py
-    import asyncio
-    from stario import Stario, Query, Command
-
-
-    async def home():
-        return """
-            <h2>Realtime responses!</h2>
-            <div data-on-load="@get('/online-counter')">
-                This shows how long the connection has been open.
-            </div>
-            <div id="online-counter"></div>
-            """
-
-
-    async def online_counter():
-        duration = 0
-        interval = 0.01
-        while True:
-            # Yielding strings/patches streams as SSE with DataStar-compatible events
-            yield f"<div id='online-counter'>Online since: {duration:.1f}s</div>"
-            duration += interval
-            await asyncio.sleep(interval)
-
-
-    # Building the app
-    app = Stario(
-        Query("/", home),
-        Query("/online-counter", online_counter),
-    )
-    '''
-)
+# The example from the 0.1.0 announcement, as written: the same file the browser test serves.
+ANNOUNCEMENT_EXAMPLE = Path(__file__).parent / "e2e" / "apps" / "announcement.py"
 
 
 @pytest.fixture
 def example_dir(tmp_path: Path) -> Path:
-    (tmp_path / "main.py").write_text(ANNOUNCEMENT_EXAMPLE)
+    (tmp_path / "main.py").write_text(ANNOUNCEMENT_EXAMPLE.read_text())
     return tmp_path
 
 
