@@ -19,11 +19,11 @@ import webbrowser
 
 import uvicorn
 
-from stario.playground.app import Playground, build_app
-from stario.playground.proxy import PreviewProxy
-from stario.playground.runner import Runner
-from stario.playground.security import Guard, new_token
-from stario.playground.store import Store
+from .app import Playground, build_app
+from .proxy import PreviewProxy
+from .runner import Runner
+from .security import Guard, new_token
+from .store import Store
 from stario.tracers import tracer_from_env
 
 __all__ = ["serve", "free_port"]

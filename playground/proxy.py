@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from stario.datastar import data_fields
-from stario.playground.security import COOKIE
+from .security import COOKIE
 from stario.sse import ReadEvent, SSEParser
 
 __all__ = ["PreviewProxy", "Feed"]

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import stario
+
 __all__ = ["Runner", "RunResult", "SpanFeed"]
 
 _OUTPUT_LIMIT = 64 * 1024  # bytes of learner output kept per child (the newest)
@@ -277,7 +279,7 @@ class Runner:
         env.pop("STARIO_TRACER", None)  # the learner's spans come here, not into the playground's traces
         env["PYTHONUNBUFFERED"] = "1"  # prints show up as they happen
         env["MALLOC_ARENA_MAX"] = "2"  # per-thread arenas reserve address space that RLIMIT_AS counts
-        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(stario.__file__)))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         try:
             proc = await asyncio.create_subprocess_exec(
