@@ -251,12 +251,14 @@ def _describe(event: Event) -> dict[str, Any]:
 
 
 class ReadEvent(NamedTuple):
-    """One event read back from a stream: its type, its data lines, the last id and its retry."""
+    """One event read back from a stream: its type, its data lines, the last id and its retry,
+    and ``raw``: its exact lines as they came (comments included), each ending in a newline."""
 
     type: str
     data: list[str]
     id: str | None
     retry: int | None
+    raw: str = ""
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -277,6 +279,7 @@ class SSEParser:
         self._id: str | None = None
         self._retry: int | None = None
         self._data: list[str] = []
+        self._raw: list[str] = []
 
     def feed(self, text: str) -> list[ReadEvent]:
         """Take in more text; return the events it finished."""
@@ -296,9 +299,13 @@ class SSEParser:
 
     def _line(self, line: str) -> ReadEvent | None:
         if line == "":
-            event = ReadEvent(self._type or "message", self._data, self._id, self._retry) if self._data or self._type else None
-            self._type, self._data, self._retry = None, [], None
+            event = None
+            if self._data or self._type:
+                raw = "".join(f"{kept}\n" for kept in self._raw)
+                event = ReadEvent(self._type or "message", self._data, self._id, self._retry, raw)
+            self._type, self._data, self._retry, self._raw = None, [], None, []
             return event
+        self._raw.append(line)
         name, colon, value = line.partition(":")
         if not colon or not name:
             return None  # no field name (a comment) or no colon at all

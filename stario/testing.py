@@ -91,14 +91,18 @@ class DatastarEvent:
     """One Server-Sent Event, with its Datastar data lines decoded.
 
     ``data`` maps each data key to its value (repeated keys joined with ``\\n``, as the browser
-    joins them). The properties read the common keys with Datastar's defaults.
+    joins them). The properties read the common keys with Datastar's defaults. ``raw`` is the
+    event exactly as it came over the wire (its ``event:``, ``id:``, ``retry:`` and ``data:`` lines).
     """
 
-    def __init__(self, type: str, data: dict[str, str], id: str | None = None, retry: int | None = None):
+    def __init__(
+        self, type: str, data: dict[str, str], id: str | None = None, retry: int | None = None, raw: str = ""
+    ) -> None:
         self.type = type
         self.data = data
         self.id = id
         self.retry = retry
+        self.raw = raw
 
     @property
     def selector(self) -> str | None:
@@ -148,7 +152,7 @@ class _EventParser:
 
     def feed(self, text: str) -> list[DatastarEvent]:
         return [
-            DatastarEvent(event.type, data_fields(event.data), event.id, event.retry)
+            DatastarEvent(event.type, data_fields(event.data), event.id, event.retry, event.raw)
             for event in self._sse.feed(text)
             if event.type.startswith("datastar")
         ]

@@ -93,3 +93,16 @@ def test_raw_asgi_apps_without_lifespan_work_too():
 
     with TestClient(raw) as client:
         assert client.get("/").text == "raw"
+
+
+def test_each_event_keeps_its_exact_lines_as_raw():
+    from stario.sse import SSEParser
+
+    text = ": ping\n\nevent: datastar-patch-elements\r\nid: 7\nretry: 5000\ndata: elements <p id=\"a\">1</p>\n\n"
+    (event,) = parse_events(text)
+    assert event.raw == 'event: datastar-patch-elements\nid: 7\nretry: 5000\ndata: elements <p id="a">1</p>\n'
+    assert event.id == "7" and event.retry == 5000
+    parser = SSEParser()
+    assert parser.feed("data: a\n: note\n") == []
+    (read,) = parser.feed("data: b\n\n")
+    assert read.raw == "data: a\n: note\ndata: b\n" and read.data == ["a", "b"]
