@@ -9,7 +9,23 @@ A lesson is a folder ``lessons/NN-slug/`` (the number gives the order) holding:
 - ``app.py``: the starting code, a runnable app named ``app``;
 - for an exercise, ``solution.py`` (the finished app) and ``check.py``: functions named
   ``check_...`` that take a `stario.testing.TestClient` and raise ``AssertionError`` with a
-  message a learner can act on ("the counter should be 1 after one click, it was 0").
+  message a learner can act on ("the counter should be 1 after one click, it was 0");
+- for an exercise, optionally ``hints.md``: hints in Markdown, separated by lines holding only
+  ``---``, shown one at a time before the solution (the first a nudge, the last nearly the
+  answer). They are `Lesson.hints`.
+
+A check is ``def check_name(client)``, or ``def check_name(client, learner)``. The second
+parameter, which must be named ``learner``, receives the learner's module: the executed
+``app.py`` (or ``solution.py``), a `types.ModuleType` whose ``app`` is the one ``client`` talks
+to. A check can then call what the learner wrote, such as a test function
+(``learner.test_counter(other_client)``). Every check gets a fresh run of the code, so no state
+is carried from one check to the next.
+
+`run_checks` compiles the learner's code under the name ``app.py`` (what the playground's
+editor calls it) and the checks under ``check.py``, so a traceback names the learner's own
+lines: ``File "app.py", line 7, in home``. Each `CheckResult` says whether the check passed,
+the assertion's message, the type of exception that failed it, and, for a crash, the
+traceback cut down to the frames of ``app.py`` and ``check.py``.
 
 The playground, the docs site and the tests all read lessons through this module. A malformed
 lesson raises `LessonError` naming the file and the problem.
@@ -18,11 +34,15 @@ lesson raises `LessonError` naming the file and the problem.
 from __future__ import annotations
 
 import ast
-import importlib.util
+import inspect
+import linecache
+import logging
 import re
 import sys
 import traceback
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,11 +61,25 @@ class LessonError(Exception):
 
 @dataclass
 class CheckResult:
-    """The outcome of one check: its name, whether it passed, and what it said."""
+    """The outcome of one check.
+
+    - ``name``: the check function's name (``check_home_says_hello``);
+    - ``passed``: whether it passed;
+    - ``message``: what a failed check said: the assertion's text, or for a crash
+      ``"KeyError: 'x'"``, or ``"the app does not load: ..."``; empty when it passed;
+    - ``exception``: the type name of the exception that failed it (``"AssertionError"`` for a
+      check that said no, ``"AttributeError"``, ``"SyntaxError"``...); ``None`` when it passed;
+    - ``traceback``: for a failure that is not a plain assertion (a crash in a check or in the
+      learner's code, an app that does not load, or an assertion made because the app crashed
+      while answering, such as a 500), the formatted traceback, keeping only the frames of the
+      learner's ``app.py`` and the lesson's ``check.py``; otherwise ``None``.
+    """
 
     name: str
     passed: bool
     message: str = ""
+    exception: str | None = None
+    traceback: str | None = None
 
 
 @dataclass
@@ -61,6 +95,8 @@ class Lesson:
     app_code: str
     solution_code: str | None = None
     check_names: list[str] = field(default_factory=list)
+    #: The hints of ``hints.md``, each in Markdown, in order; empty when there is no such file.
+    hints: list[str] = field(default_factory=list)
 
     @property
     def is_exercise(self) -> bool:
@@ -112,6 +148,12 @@ def load_lesson(path: Path) -> Lesson:
         check_names = _check_names(check_path)
         if not check_names:
             raise LessonError(f"{check_path}: define at least one function named check_...")
+    hints_path = path / "hints.md"
+    hints: list[str] = []
+    if hints_path.exists():
+        if solution_code is None:
+            raise LessonError(f"{hints_path}: hints belong to an exercise, and this lesson has no solution.py and check.py")
+        hints = _hints(hints_path)
     return Lesson(
         number=int(match.group(1)),
         slug=match.group(2),
@@ -122,6 +164,7 @@ def load_lesson(path: Path) -> Lesson:
         app_code=app_code,
         solution_code=solution_code,
         check_names=check_names,
+        hints=hints,
     )
 
 
@@ -181,7 +224,37 @@ def _definition(path: Path, source: str, name: str) -> str:
 
 def _check_names(path: Path) -> list[str]:
     tree = ast.parse(_read(path), filename=str(path))
-    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("check_")]
+    names = []
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("check_")):
+            continue
+        args = node.args
+        positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+        required_keywords = [a.arg for a, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
+        if len(positional) not in (1, 2) or (len(positional) == 2 and positional[1] != "learner") or required_keywords:
+            raise LessonError(
+                f"{path}, line {node.lineno}: {node.name}({', '.join(positional + required_keywords)}) should take "
+                "(client), or (client, learner) to receive the learner's module"
+            )
+        names.append(node.name)
+    return names
+
+
+def _hints(path: Path) -> list[str]:
+    hints: list[list[str]] = [[]]
+    for line in _read(path).splitlines():
+        if line.strip() == "---":
+            hints.append([])
+        else:
+            hints[-1].append(line)
+    texts = ["\n".join(lines).strip() for lines in hints]
+    for number, text in enumerate(texts, start=1):
+        if not text:
+            raise LessonError(
+                f"{path}: hint {number} of {len(texts)} is empty; write each hint between lines holding only '---', "
+                "with no '---' before the first or after the last"
+            )
+    return [text + "\n" for text in texts]
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -215,60 +288,148 @@ def render_markdown(text: str) -> str:
 
 # -- running the checks ----------------------------------------------------------------------------
 
+LEARNER_FILE = "app.py"
+"""The name learner code is compiled under: what the playground's editor calls it."""
 
-def load_app(path: Path, source: str | None = None) -> Any:
-    """Import a lesson's ``app.py`` or ``solution.py`` (or ``source`` in its place) and return its ``app``."""
-    name = f"stario_lesson_{uuid.uuid4().hex}"
-    module = ModuleType(name)
-    module.__file__ = str(path)
-    code = compile(source if source is not None else path.read_text(encoding="utf-8"), str(path), "exec")
-    sys.modules[name] = module
-    try:
-        exec(code, module.__dict__)
-    finally:
-        sys.modules.pop(name, None)
+_logger = logging.getLogger("stario")
+
+
+def load_app(path: Path, source: str | None = None, *, filename: str | None = None) -> Any:
+    """Import a lesson's ``app.py`` or ``solution.py`` (or ``source`` in its place) and return its ``app``.
+
+    ``filename`` is the name tracebacks show for the code (default: ``path`` itself).
+    """
+    module = _load_module(path, source, filename or str(path))
     app = module.__dict__.get("app")
     if app is None:
         raise LessonError(f"{path}: defines no 'app'")
     return app
 
 
-def _load_checks(lesson: Lesson) -> ModuleType:
-    path = lesson.path / "check.py"
-    spec = importlib.util.spec_from_file_location(f"stario_checks_{lesson.slug.replace('-', '_')}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _load_module(path: Path, source: str | None, filename: str) -> ModuleType:
+    name = f"stario_lesson_{uuid.uuid4().hex}"
+    module = ModuleType(name)
+    module.__file__ = str(path)
+    code = compile(source if source is not None else path.read_text(encoding="utf-8"), filename, "exec")
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        sys.modules.pop(name, None)
     return module
 
 
-def run_checks(lesson: Lesson, which: str = "app", source: str | None = None) -> list[CheckResult]:
-    """Run the lesson's checks against ``app.py``, ``solution.py`` (``which``) or ``source``.
+def _load_checks(lesson: Lesson, source: str) -> ModuleType:
+    return _load_module(lesson.path / "check.py", source, "check.py")
 
-    Every check runs, each with a fresh test client, and reports passed or the assertion's
-    message; an app that does not even import fails every check with the error.
+
+@contextmanager
+def _sources_for_tracebacks(sources: dict[str, str]) -> Iterator[None]:
+    """Let tracebacks quote ``sources`` by their short names, not some other ``app.py`` on disk."""
+    saved = {name: linecache.cache.get(name) for name in sources}
+    for name, text in sources.items():
+        # An entry without an mtime is never checked against the disk (linecache.checkcache).
+        linecache.cache[name] = (len(text), None, text.splitlines(keepends=True), name)
+    try:
+        yield
+    finally:
+        for name, entry in saved.items():
+            if entry is None:
+                linecache.cache.pop(name, None)
+            else:
+                linecache.cache[name] = entry
+
+
+def _traceback_text(exc: BaseException, keep: set[str]) -> str:
+    """The formatted traceback of ``exc`` (and what caused it), with only the frames of ``keep``."""
+    summary = traceback.TracebackException.from_exception(exc)
+    pending, seen = [summary], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = traceback.StackSummary.from_list([frame for frame in current.stack if frame.filename in keep])
+        pending += [current.__cause__, current.__context__, *(getattr(current, "exceptions", None) or [])]
+    return "".join(summary.format()).rstrip("\n")
+
+
+def _runs_through(exc: BaseException, module: ModuleType) -> bool:
+    """True when the traceback of ``exc`` passes through code of ``module``."""
+    return any(frame.f_globals is module.__dict__ for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
+class _Crashes(logging.Handler):
+    """Keeps the exceptions the app logs (a handler that crashed, answered 500) from learner code."""
+
+    def __init__(self, module: ModuleType) -> None:
+        super().__init__(logging.ERROR)
+        self.module = module
+        self.exceptions: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record's exception when it was raised in the learner's module."""
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and _runs_through(exc, self.module):
+            self.exceptions.append(exc)
+
+
+def run_checks(lesson: Lesson, which: str = "app", source: str | None = None) -> list[CheckResult]:
+    """Run the lesson's checks against ``app.py`` or ``solution.py`` (``which``), or ``source``.
+
+    ``source`` is the learner's code, run in place of ``app.py``. It is compiled under the name
+    ``app.py`` (``solution.py`` for the solution), so tracebacks show the learner's own lines.
+    Every check runs, each on a fresh run of the code and with a fresh test client, and gives a
+    `CheckResult`; code that does not even load fails every check, saying why.
     """
     from stario.testing import TestClient
 
     if not lesson.is_exercise:
         raise LessonError(f"{lesson.path}: not an exercise; it has no checks")
-    checks = _load_checks(lesson)
-    path = lesson.path / ("solution.py" if which == "solution" else "app.py")
+    if which not in ("app", "solution"):
+        raise ValueError(f"which is 'app' or 'solution', got {which!r}")
+    filename = "solution.py" if which == "solution" else LEARNER_FILE
+    path = lesson.path / filename
+    code = source if source is not None else _read(path)
+    check_source = _read(lesson.path / "check.py")
+    keep = {filename, "check.py"}
     results = []
-    for name in lesson.check_names:
-        try:
-            app = load_app(path, source)  # fresh for every check: no state carried over
-        except Exception as exc:
-            message = "".join(traceback.format_exception_only(exc)).strip()
-            results.append(CheckResult(name, False, f"the app does not load: {message}"))
-            continue
-        try:
-            with TestClient(app, timeout=5) as client:
-                getattr(checks, name)(client)
-        except AssertionError as exc:
-            results.append(CheckResult(name, False, str(exc) or "a check failed without a message"))
-        except Exception as exc:
-            results.append(CheckResult(name, False, f"{type(exc).__name__}: {exc}"))
-        else:
-            results.append(CheckResult(name, True))
+    with _sources_for_tracebacks({filename: code, "check.py": check_source}):
+        checks = _load_checks(lesson, check_source)
+        for name in lesson.check_names:
+            try:
+                module = _load_module(path, code, filename)  # fresh for every check: no state carried over
+                if module.__dict__.get("app") is None:
+                    raise LessonError(f"{filename} defines no 'app': keep the line app = Stario(...)")
+            except (Exception, SystemExit) as exc:
+                message = f"the app does not load: {''.join(traceback.format_exception_only(exc)).strip()}"
+                results.append(CheckResult(name, False, message, type(exc).__name__, _traceback_text(exc, keep)))
+                continue
+            check = getattr(checks, name)
+            takes_learner = len(inspect.signature(check).parameters) == 2
+            crashes = _Crashes(module)
+            _logger.addHandler(crashes)
+            try:
+                with TestClient(module.app, timeout=5) as client:
+                    if takes_learner:
+                        check(client, module)
+                    else:
+                        check(client)
+            except AssertionError as exc:
+                text = None
+                if exc.__cause__ is not None and _runs_through(exc.__cause__, module):
+                    text = _traceback_text(exc, keep)
+                elif crashes.exceptions:
+                    text = _traceback_text(crashes.exceptions[0], keep)
+                results.append(CheckResult(name, False, str(exc) or "a check failed without a message", type(exc).__name__, text))
+            except Exception as exc:
+                failure = exc
+                if not _runs_through(exc, module) and crashes.exceptions:
+                    failure = crashes.exceptions[0]  # the app's own crash says more than the check's
+                message = f"{type(exc).__name__}: {exc}"
+                results.append(CheckResult(name, False, message, type(exc).__name__, _traceback_text(failure, keep)))
+            else:
+                results.append(CheckResult(name, True))
+            finally:
+                _logger.removeHandler(crashes)
     return results

@@ -1,5 +1,6 @@
 """The course: every lesson loads, its starting app serves its pages, exercises' checks fail on
-the starting code and pass on the solution, and malformed lessons fail with a clear message."""
+the starting code (by assertion, with a message) and pass on the solution, failures show the
+learner's own lines, and malformed lessons fail with a clear message."""
 
 from __future__ import annotations
 
@@ -25,16 +26,28 @@ def test_starting_app_serves_its_pages(lesson):
                 assert response.status < 500, f"{lesson.path.name}: GET {route.pattern} answered {response.status}"
 
 
-@pytest.mark.parametrize("lesson", [l for l in LESSONS if l.is_exercise], ids=lambda lesson: lesson.path.name)
-def test_checks_fail_on_the_starting_code_and_pass_on_the_solution(lesson):
+EXERCISES = [lesson for lesson in LESSONS if lesson.is_exercise]
+
+
+@pytest.mark.parametrize("lesson", EXERCISES, ids=lambda lesson: lesson.path.name)
+def test_checks_fail_by_assertion_on_the_starting_code_and_pass_on_the_solution(lesson):
     starting = run_checks(lesson, "app")
     assert not all(result.passed for result in starting), f"{lesson.path.name}: the checks already pass on app.py"
     for result in starting:
         if not result.passed:
-            assert result.message, f"{lesson.path.name}: {result.name} failed without a message"
+            assert result.exception == "AssertionError", (
+                f"{lesson.path.name}: {result.name} crashed on the starting code instead of failing an assertion: "
+                f"{result.message}\n{result.traceback}"
+            )
+            assert result.message.strip(), f"{lesson.path.name}: {result.name} failed without a message"
     solved = run_checks(lesson, "solution")
-    failures = [f"{r.name}: {r.message}" for r in solved if not r.passed]
+    failures = [f"{r.name}: {r.message}\n{r.traceback or ''}" for r in solved if not r.passed]
     assert not failures, f"{lesson.path.name}: the solution fails " + "; ".join(failures)
+    assert all(r.exception is None and r.traceback is None and r.message == "" for r in solved)
+
+
+def test_readings_have_no_hints():
+    assert all(not lesson.hints for lesson in LESSONS if not lesson.is_exercise)
 
 
 def test_prose_renders_with_highlighted_code():
@@ -83,3 +96,140 @@ def test_code_references_include_a_definition(tmp_path):
     )
     lesson = load_lesson(folder)
     assert lesson.markdown == "```python title=\"app.py\"\n@decorator\nasync def home():\n    return 'hi'\n```\n"
+
+
+# -- running checks: what a failure tells the learner ---------------------------------------------
+
+CHECKS = """\
+def check_home(client):
+    page = client.get("/")
+    assert page.status == 200, f"GET / should answer 200, it answered {page.status}"
+
+
+def check_helper(client, learner):
+    assert learner.app is client.app, "learner is the module whose app the client talks to"
+    assert learner.double(2) == 4, f"double(2) should be 4, it was {learner.double(2)}"
+"""
+
+GOOD = """\
+from stario import Query, Stario
+
+
+async def home():
+    return "<p>hi</p>"
+
+
+def double(n):
+    return n * 2
+
+
+app = Stario(Query("/", home))
+"""
+
+
+def exercise(tmp_path: Path, checks: str = CHECKS) -> Path:
+    return make_lesson(tmp_path, files={"app.py": GOOD, "solution.py": GOOD, "check.py": checks})
+
+
+def by_name(results):
+    return {result.name: result for result in results}
+
+
+def test_passing_checks_report_nothing_else(tmp_path):
+    results = run_checks(load_lesson(exercise(tmp_path)), "app")
+    assert [(r.name, r.passed, r.message, r.exception, r.traceback) for r in results] == [
+        ("check_home", True, "", None, None),
+        ("check_helper", True, "", None, None),
+    ]
+
+
+def test_an_assertion_gives_its_message_and_no_traceback(tmp_path):
+    source = GOOD.replace("return n * 2", "return n + 1")
+    result = by_name(run_checks(load_lesson(exercise(tmp_path)), "app", source))["check_helper"]
+    assert (result.passed, result.exception, result.message, result.traceback) == (
+        False, "AssertionError", "double(2) should be 4, it was 3", None,
+    )
+
+
+def test_a_crash_in_the_learners_code_shows_their_own_lines(tmp_path, monkeypatch):
+    # Another app.py in the working directory must not be quoted in place of the learner's.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("\n" * 3 + "this line is not the learner's\n" * 20)
+    source = GOOD.replace("return n * 2", "return n.bit_length(1)")
+    result = by_name(run_checks(load_lesson(exercise(tmp_path)), "app", source))["check_helper"]
+    assert not result.passed and result.exception == "TypeError"
+    assert result.message.startswith("TypeError: ")
+    trace = result.traceback
+    assert 'File "check.py", line 8, in check_helper' in trace
+    assert 'File "app.py", line 9, in double' in trace and "return n.bit_length(1)" in trace
+    assert trace.rstrip().splitlines()[-1].startswith("TypeError:")
+    assert "stario" not in trace and "lessons" not in trace and "not the learner's" not in trace
+
+
+def test_a_handler_that_crashes_gives_the_assertion_and_the_crash(tmp_path):
+    source = GOOD.replace('return "<p>hi</p>"', 'return {"a": 1}["b"]')
+    result = by_name(run_checks(load_lesson(exercise(tmp_path)), "app", source))["check_home"]
+    assert (result.exception, result.message) == ("AssertionError", "GET / should answer 200, it answered 500")
+    assert 'File "app.py", line 5, in home' in result.traceback and "KeyError: 'b'" in result.traceback
+    assert "stario/" not in result.traceback
+
+
+def test_code_that_does_not_load_fails_every_check_saying_where(tmp_path):
+    lesson = load_lesson(exercise(tmp_path))
+    broken = GOOD.replace("def double(n):", "def double(n)")
+    results = run_checks(lesson, "app", broken)
+    assert [r.exception for r in results] == ["SyntaxError", "SyntaxError"]
+    assert results[0].message.startswith("the app does not load: ")
+    assert 'File "app.py", line 8' in results[0].traceback and "def double(n)" in results[0].traceback
+    missing = run_checks(lesson, "app", GOOD.replace("app = Stario", "application = Stario"))
+    assert missing[0].exception == "LessonError" and "defines no 'app'" in missing[0].message
+    crashing = run_checks(lesson, "app", GOOD + "\nundefined_name\n")
+    assert crashing[0].exception == "NameError"
+    assert 'File "app.py", line 14, in <module>' in crashing[0].traceback
+
+
+def test_the_solution_is_compiled_under_its_own_name(tmp_path):
+    folder = exercise(tmp_path)
+    (folder / "solution.py").write_text(GOOD.replace("return n * 2", "return n.bit_length(1)"))
+    result = by_name(run_checks(load_lesson(folder), "solution"))["check_helper"]
+    assert 'File "solution.py", line 9, in double' in result.traceback
+    with pytest.raises(ValueError, match="'app' or 'solution'"):
+        run_checks(load_lesson(folder), "mine")
+
+
+def test_a_check_takes_client_or_client_and_learner(tmp_path):
+    folder = exercise(tmp_path, checks="def check_a(client, module):\n    pass\n")
+    with pytest.raises(LessonError, match=r"check_a\(client, module\) should take \(client\), or \(client, learner\)") as error:
+        load_lesson(folder)
+    assert str(folder / "check.py") in str(error.value)
+
+
+# -- hints ----------------------------------------------------------------------------------------
+
+
+def test_hints_are_read_in_order(tmp_path):
+    folder = exercise(tmp_path)
+    assert load_lesson(folder).hints == []
+    text = "Look at `Query`.\n\n---\nThe route wants *two* things:\n\n- a path\n- a handler\n---\nAlmost there.\n"
+    (folder / "hints.md").write_text(text)
+    assert load_lesson(folder).hints == [
+        "Look at `Query`.\n",
+        "The route wants *two* things:\n\n- a path\n- a handler\n",
+        "Almost there.\n",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "one\n---\n\n---\nthree\n", "---\nfirst\n", "only one\n---\n"])
+def test_an_empty_hint_names_the_file(tmp_path, text):
+    folder = exercise(tmp_path)
+    (folder / "hints.md").write_text(text)
+    with pytest.raises(LessonError, match="is empty") as error:
+        load_lesson(folder)
+    assert str(folder / "hints.md") in str(error.value)
+
+
+def test_hints_need_an_exercise(tmp_path):
+    folder = make_lesson(tmp_path, files={"app.py": GOOD, "hints.md": "A hint.\n"})
+    with pytest.raises(LessonError, match="hints belong to an exercise") as error:
+        load_lesson(folder)
+    assert str(folder / "hints.md") in str(error.value)
