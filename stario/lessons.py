@@ -69,10 +69,11 @@ class CheckResult:
       ``"KeyError: 'x'"``, or ``"the app does not load: ..."``; empty when it passed;
     - ``exception``: the type name of the exception that failed it (``"AssertionError"`` for a
       check that said no, ``"AttributeError"``, ``"SyntaxError"``...); ``None`` when it passed;
-    - ``traceback``: for a failure that is not a plain assertion (a crash in a check or in the
-      learner's code, an app that does not load, or an assertion made because the app crashed
-      while answering, such as a 500), the formatted traceback, keeping only the frames of the
-      learner's ``app.py`` and the lesson's ``check.py``; otherwise ``None``.
+    - ``traceback``: for a failure that is not a plain assertion, the formatted traceback of
+      what went wrong, keeping only the frames of the learner's ``app.py`` and the lesson's
+      ``check.py``: a crash in a check or in the learner's code, an app that does not load, a
+      crash of the app while it answered (a check that saw a 500 says so, and this shows why),
+      or the exception a check's assertion was raised ``from``; otherwise ``None``.
     """
 
     name: str
@@ -418,7 +419,7 @@ def run_checks(lesson: Lesson, which: str = "app", source: str | None = None) ->
             except AssertionError as exc:
                 text = None
                 if exc.__cause__ is not None and _runs_through(exc.__cause__, module):
-                    text = _traceback_text(exc, keep)
+                    text = _traceback_text(exc.__cause__, keep)  # the check says what; this says where
                 elif crashes.exceptions:
                     text = _traceback_text(crashes.exceptions[0], keep)
                 results.append(CheckResult(name, False, str(exc) or "a check failed without a message", type(exc).__name__, text))

@@ -174,6 +174,20 @@ def test_a_handler_that_crashes_gives_the_assertion_and_the_crash(tmp_path):
     assert "stario/" not in result.traceback
 
 
+def test_an_assertion_raised_from_a_crash_in_learner_code_shows_the_crash(tmp_path):
+    checks = CHECKS + (
+        "\n\ndef check_wraps(client, learner):\n"
+        "    try:\n"
+        "        learner.double(None)\n"
+        "    except Exception as crash:\n"
+        "        raise AssertionError(f'double(None) crashed: {crash}') from crash\n"
+    )
+    result = by_name(run_checks(load_lesson(exercise(tmp_path, checks)), "app"))["check_wraps"]
+    assert result.exception == "AssertionError" and result.message.startswith("double(None) crashed: ")
+    assert 'File "app.py", line 9, in double' in result.traceback and "TypeError" in result.traceback
+    assert "The above exception" not in result.traceback
+
+
 def test_code_that_does_not_load_fails_every_check_saying_where(tmp_path):
     lesson = load_lesson(exercise(tmp_path))
     broken = GOOD.replace("def double(n):", "def double(n)")
