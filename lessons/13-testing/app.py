@@ -1,73 +1,62 @@
-import itertools
-import secrets
-
-from stario import Command, Context, HTTPError, Query, Relay, Stario, Writer
+from stario import Command, Context, Query, Span, Stario
 from stario import datastar as ds
 from stario import html as h
+from stario.testing import TestClient
 from stario.toys import ToyPage
 
-TODOS: dict[str, dict[int, str]] = {}  # visitor -> {todo id: text}
-NEXT_ID = itertools.count(1)
-relay = Relay()
+
+async def bootstrap(app: Stario, span: Span):
+    app.state.count = 0  # every start of the app, and so every test, begins at 0
+    yield
 
 
-def todos_of(c: Context) -> dict[int, str]:
-    visitor = c.cookies.get("visitor")
-    if visitor is None:
-        raise HTTPError(400, "no visitor cookie: open / first")
-    return TODOS.setdefault(visitor, {})
+def counter(count: int):
+    return h.p({"id": "count"}, count)
 
 
-def todo_list(todos: dict[int, str]):
-    return h.ul(
-        {"id": "todos"},
-        [h.li({"id": f"todo-{n}"}, text, " ", h.button(ds.on("click", ds.delete(f"/todos/{n}")), "done")) for n, text in todos.items()],
+async def home(c: Context):
+    return ToyPage(
+        h.div(
+            h.h1("Counter"),
+            counter(c.state.count),
+            h.button(ds.on("click", ds.post("/inc")), "+1"),
+            " ",
+            h.button(ds.on("click", ds.post("/reset")), "Reset"),
+        ),
+        title="Counter",
     )
 
 
-async def home(c: Context, w: Writer) -> None:
-    visitor = c.cookies.get("visitor")
-    if visitor is None:
-        visitor = secrets.token_urlsafe(8)
-        w.cookie("visitor", visitor, max_age=30 * 24 * 3600)
-    todos = TODOS.setdefault(visitor, {})
-    w.html(
-        ToyPage(
-            h.div(
-                ds.signals({"text": "", "count": len(todos)}),
-                h.h1("To do (", h.span(ds.text("$count")), ")"),
-                h.span(ds.init(ds.get("/todos/count"))),
-                h.input({"id": "text"} | ds.bind("text")),
-                h.button(ds.on("click", ds.post("/todos")), "Add"),
-                todo_list(todos),
-            ),
-            title="To do",
-        )
-    )
+async def inc(c: Context):
+    c.state.count += 1
+    yield counter(c.state.count)
 
 
-async def add(c: Context, w: Writer) -> None:
-    text = str((await c.signals()).get("text", "")).strip()
-    todos = todos_of(c)
-    with c.span.step("todo.add", length=len(text)):
-        if text:
-            todos[next(NEXT_ID)] = text
-    relay.publish(f"todos.{c.cookies['visitor']}", len(todos))
-    async with w.sse() as sse:
-        await sse.patch_elements(todo_list(todos))
-        await sse.patch_signals({"text": ""})
+async def reset(c: Context):
+    c.state.count = 0
+    yield counter(0)
 
 
-async def count(c: Context):
-    topic = f"todos.{c.cookies.get('visitor', 'nobody')}"
-    async with relay.subscribe(topic) as inbox:
-        yield {"count": len(TODOS.get(c.cookies.get("visitor", ""), {}))}
-        async for n in inbox:
-            yield {"count": n}
+app = Stario(Query("/", home), Command("/inc", inc), Command("/reset", reset), bootstrap=bootstrap)
 
 
-app = Stario(
-    Query("/", home),
-    Command("/todos", add),
-    Query("/todos/count", count),
-)
+# -- Tests. Each takes a TestClient around a freshly started app. --------------------------------
+
+
+def test_home_shows_zero(client: TestClient):
+    page = client.get("/")
+    assert page.status == 200, f"GET / should answer 200, it answered {page.status}"
+    assert '<p id="count">0</p>' in page.text, f"a new counter should show <p id=\"count\">0</p>; the page was {page.text!r}"
+
+
+def test_clicking_adds_one(client: TestClient):
+    response = client.post("/inc")
+    assert response.status == 200, f"POST /inc should answer 200, it answered {response.status}"
+    # Your turn: say what the answer must show after one click, then after a second one.
+
+
+def test_reset_goes_back_to_zero(client: TestClient):
+    client.post("/inc")
+    response = client.post("/reset")
+    assert response.status == 200, f"POST /reset should answer 200, it answered {response.status}"
+    # Your turn: say what the reset must show, and what the next click must show after it.

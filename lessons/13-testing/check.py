@@ -1,78 +1,120 @@
-"""Checks for lesson 13. Each is a test in pytest's style: `client` is a TestClient around the app."""
+"""Checks for lesson 13: your tests pass against a working counter, and fail against broken ones.
 
-import re
+Each check calls your test functions (the ``learner`` argument is your app.py) with a client
+around a counter built here: a working one, or one broken on purpose.
+"""
 
-
-def add(client, text):
-    """A helper, as tests grow them: add a todo the way the browser does, return its id."""
-    response = client.post("/todos", signals={"text": text})
-    assert response.status == 200, f"POST /todos should answer 200, it answered {response.status}: {response.text}"
-    items = response.events[0].elements
-    found = re.search(r'id="todo-(\d+)">' + re.escape(text), items)
-    assert found, f"the patched list should hold {text!r}; it was {items!r}"
-    return found.group(1)
+from stario import Command, Context, Query, Span, Stario
+from stario import datastar as ds
+from stario import html as h
+from stario.testing import TestClient
+from stario.toys import ToyPage
 
 
-def check_home_gives_a_visitor_cookie(client):
+def counter_app(*, step: int = 1, element_id: str = "count", reset_forgets: bool = True) -> Stario:
+    """The counter of app.py. Each argument can break it: a step other than 1, an answer that
+    patches an element the page does not have, a reset that only pretends."""
+
+    async def bootstrap(app: Stario, span: Span):
+        app.state.count = 0
+        yield
+
+    async def home(c: Context):
+        return ToyPage(
+            h.div(
+                h.h1("Counter"),
+                h.p({"id": "count"}, c.state.count),
+                h.button(ds.on("click", ds.post("/inc")), "+1"),
+                " ",
+                h.button(ds.on("click", ds.post("/reset")), "Reset"),
+            ),
+            title="Counter",
+        )
+
+    async def inc(c: Context):
+        c.state.count += step
+        yield h.p({"id": element_id}, c.state.count)
+
+    async def reset(c: Context):
+        if reset_forgets:
+            c.state.count = 0
+        yield h.p({"id": element_id}, 0)
+
+    return Stario(Query("/", home), Command("/inc", inc), Command("/reset", reset), bootstrap=bootstrap)
+
+
+def _your_test(learner, name: str):
+    test = getattr(learner, name, None)
+    assert callable(test), f"app.py has no function {name}(client): keep the tests' names, the checks call them by name"
+    return test
+
+
+def _passes(learner, name: str, app: Stario, described: str) -> None:
+    """Run your test ``name`` against ``app``; it must pass."""
+    test = _your_test(learner, name)
+    with TestClient(app, timeout=5) as client:
+        try:
+            test(client)
+        except AssertionError as failure:
+            raise AssertionError(f"your {name} failed against {described}, which it should pass: {failure}") from failure
+        except Exception as crash:
+            raise AssertionError(
+                f"your {name} raised {type(crash).__name__} against {described}: {crash}. "
+                "A test should pass against a working app, and fail only by an assert"
+            ) from crash
+
+
+def _fails(learner, name: str, app: Stario, described: str, advice: str) -> None:
+    """Run your test ``name`` against a broken ``app``; it must fail by an assert."""
+    test = _your_test(learner, name)
+    with TestClient(app, timeout=5) as client:
+        try:
+            test(client)
+        except AssertionError:
+            return  # caught it
+        except Exception as crash:
+            raise AssertionError(
+                f"your {name} raised {type(crash).__name__} against {described}: {crash}. "
+                f"It should have failed with an assert that says what went wrong. {advice}"
+            ) from crash
+    raise AssertionError(f"your {name} passed against {described}: it should have failed. {advice}")
+
+
+def check_your_tests_pass_against_a_working_counter(client, learner):
     page = client.get("/")
-    assert page.status == 200, f"GET / should answer 200, it answered {page.status}"
-    assert "visitor" in client.cookies, f"GET / should set a 'visitor' cookie; Set-Cookie was {page.headers.getall('set-cookie')}"
-    again = client.get("/")
-    assert not again.headers.getall("set-cookie"), "a second visit sends the cookie back, so it should not be set again"
+    assert page.status == 200, f"your app should still serve its page at /, it answered {page.status}"
+    names = sorted(name for name, value in vars(learner).items() if name.startswith("test_") and callable(value))
+    for name in ["test_home_shows_zero", "test_clicking_adds_one", "test_reset_goes_back_to_zero"]:
+        _your_test(learner, name)
+    for name in names:
+        _passes(learner, name, counter_app(), "a working counter")
 
 
-def check_adding_patches_the_list_and_records_a_span(client):
-    client.get("/")
-    response = client.post("/todos", signals={"text": "water the plants"})
-    event = response.events[0]
-    assert event.type == "datastar-patch-elements" and 'id="todos"' in event.elements, f"the first event should patch #todos, it was {event}"
-    assert "water the plants" in event.elements, f"the list should hold the new todo; it was {event.elements!r}"
-    names = [span.name for span in response.spans]
-    assert "todo.add" in names, f"adding should record a 'todo.add' span; the spans were {names}"
-
-
-def check_each_visitor_has_their_own_list(client):
-    client.get("/")
-    add(client, "mine")
-    other = client.get("/", cookies={"visitor": "someone-else"})
-    assert "mine" not in other.text, "another visitor's page should not show my todos"
-
-
-def check_count_streams_as_todos_change(client):
-    client.get("/")
-    with client.stream("GET", "/todos/count") as events:
-        first = next(events)
-        assert first.signals == {"count": 0}, f"the stream should start with the count 0, it sent {first.signals}"
-        add(client, "read a book")
-        assert events.next(timeout=1).signals == {"count": 1}, "after adding a todo, the stream should send count 1"
-
-
-def check_delete_removes_the_todo(client):
-    client.get("/")
-    number = add(client, "call mum")
-    response = client.delete(f"/todos/{number}")
-    assert response.status == 200, (
-        f"DELETE /todos/{number} should answer 200, it answered {response.status}; "
-        "add a Command('/todos/{id}', ..., method='DELETE')"
+def check_clicking_test_catches_a_frozen_counter(client, learner):
+    _fails(
+        learner, "test_clicking_adds_one", counter_app(step=0), "a counter that never changes",
+        'Check what the answer shows, not only its status: after one click, <p id="count">1</p>.',
     )
-    removals = [e for e in response.events if e.mode == "remove" and e.selector == f"#todo-{number}"]
-    assert removals, f"the answer should remove the element #todo-{number} (sse.remove_elements); the events were {response.events}"
-    page = client.get("/")
-    assert "call mum" not in page.text, "after DELETE the todo should be gone from the page"
 
 
-def check_delete_records_a_span_and_tells_the_stream(client):
-    client.get("/")
-    number = add(client, "pay rent")
-    with client.stream("GET", "/todos/count") as events:
-        assert next(events).signals == {"count": 1}
-        response = client.delete(f"/todos/{number}")
-        names = [span.name for span in response.spans]
-        assert "todo.remove" in names, f"removing should record a 'todo.remove' span (c.span.step); the spans were {names}"
-        assert events.next(timeout=1).signals == {"count": 0}, "after DELETE the count stream should send count 0 (relay.publish)"
+def check_clicking_test_catches_a_counter_that_adds_two(client, learner):
+    _fails(
+        learner, "test_clicking_adds_one", counter_app(step=2), "a counter that adds 2 on each click",
+        "Check for exactly 1 after one click (and 2 after two), not just for a change.",
+    )
 
 
-def check_delete_unknown_is_404(client):
-    client.get("/")
-    response = client.delete("/todos/12345")
-    assert response.status == 404, f"DELETE of a todo that does not exist should answer 404, it answered {response.status}"
+def check_clicking_test_catches_a_patch_for_a_missing_element(client, learner):
+    _fails(
+        learner, "test_clicking_adds_one", counter_app(element_id="counter"),
+        'a counter that answers <p id="counter">1</p>, an element the page does not have, so nothing on it changes',
+        'Compare the whole element, id included: response.events[0].elements == \'<p id="count">1</p>\'.',
+    )
+
+
+def check_reset_test_catches_a_reset_that_keeps_counting(client, learner):
+    _fails(
+        learner, "test_reset_goes_back_to_zero", counter_app(reset_forgets=False),
+        "a counter whose reset shows 0 but goes on counting from where it was",
+        "After the reset, click once more: the answer should be 1 again.",
+    )
