@@ -1,4 +1,5 @@
 from stario import Context, Query, Stario
+from stario import datastar as ds
 from stario.html import button, div, h1, input, p, span
 from stario.toys import ToyPage
 
@@ -6,12 +7,12 @@ from stario.toys import ToyPage
 async def home():
     return ToyPage(
         div(
-            {"data-signals": {"name": "", "shout": "", "count": 0}},
+            ds.signals({"name": "", "shout": "", "count": 0}),
             h1("Signals"),
-            p(input({"data-bind:name": True, "placeholder": "Your name"})),
-            p("Hello, ", span({"data-text": "$name"}), "!"),
-            p(button({"data-on:click": "@get('/shout')"}, "Shout"), " ", span({"data-text": "$shout"})),
-            p(button({"data-on:click": "$count++"}, "+1 here"), " Count: ", span({"id": "count", "data-text": "$count"})),
+            p(input({"placeholder": "Your name"} | ds.bind("name"))),
+            p("Hello, ", span(ds.text("$name")), "!"),
+            p(button(ds.on("click", ds.get("/shout")), "Shout"), " ", span(ds.text("$shout"))),
+            p(button(ds.on("click", "$count++"), "+1 here"), " Count: ", span({"id": "count"} | ds.text("$count"))),
         ),
         title="Signals",
     )

@@ -1,8 +1,9 @@
 import time
 
 from stario import Command, Context, Query, Stario
+from stario import datastar as ds
 from stario.datastar import PatchElements
-from stario.html import li, p
+from stario.html import button, h2, li, p, ul
 from stario.toys import ToyPage
 
 count = 0
@@ -10,12 +11,12 @@ count = 0
 
 async def home():
     return ToyPage(
-        f"""
-        <h2>Clicks</h2>
-        <button data-on:click="@post('/inc')">+1</button>
-        <p id="count">{count}</p>
-        <ul id="history"></ul>
-        """,
+        [
+            h2("Clicks"),
+            button(ds.on("click", ds.post("/inc")), "+1"),
+            p({"id": "count"}, count),
+            ul({"id": "history"}),
+        ],
         title="Patching elements",
     )
 
