@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stario.lessons import LessonError, load_app, load_lesson, load_lessons, run_checks
+from stario.lessons import LessonError, load_app, load_lesson, load_lessons, render_markdown, run_checks
 from stario.routing import Query
 from stario.testing import TestClient
 
@@ -44,6 +44,11 @@ def test_checks_fail_by_assertion_on_the_starting_code_and_pass_on_the_solution(
     failures = [f"{r.name}: {r.message}\n{r.traceback or ''}" for r in solved if not r.passed]
     assert not failures, f"{lesson.path.name}: the solution fails " + "; ".join(failures)
     assert all(r.exception is None and r.traceback is None and r.message == "" for r in solved)
+
+
+@pytest.mark.parametrize("lesson", EXERCISES, ids=lambda lesson: lesson.path.name)
+def test_every_exercise_has_two_or_three_hints(lesson):
+    assert 2 <= len(lesson.hints) <= 3, f"{lesson.path.name}: hints.md should hold 2 or 3 hints, it holds {len(lesson.hints)}"
 
 
 def test_readings_have_no_hints():
@@ -247,3 +252,21 @@ def test_hints_need_an_exercise(tmp_path):
     with pytest.raises(LessonError, match="hints belong to an exercise") as error:
         load_lesson(folder)
     assert str(folder / "hints.md") in str(error.value)
+
+
+def test_the_docs_page_of_an_exercise_ends_with_its_hints_folded_away():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", Path(__file__).resolve().parents[1] / "docs" / "hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    lesson = EXERCISES[0]
+    page = hooks.lesson_page(lesson)
+    blocks = [
+        f"<details>\n<summary>Hint {number}</summary>\n{render_markdown(hint).strip()}\n</details>"
+        for number, hint in enumerate(lesson.hints, start=1)
+    ]
+    assert all(block in page for block in blocks)
+    assert page.rstrip().endswith(blocks[-1]) and page.index("<summary>check.py</summary>") < page.index(blocks[0])
+    reading = next(lesson for lesson in LESSONS if not lesson.is_exercise)
+    assert "<details>" not in hooks.lesson_page(reading)
