@@ -407,13 +407,13 @@ def run_checks(lesson: Lesson, which: str = "app", source: str | None = None) ->
                 results.append(CheckResult(name, False, message, type(exc).__name__, _traceback_text(exc, keep)))
                 continue
             check = getattr(checks, name)
-            takes_learner = len(inspect.signature(check).parameters) == 2
+            takes_learner = "learner" in inspect.signature(check).parameters
             crashes = _Crashes(module)
             _logger.addHandler(crashes)
             try:
                 with TestClient(module.app, timeout=5) as client:
                     if takes_learner:
-                        check(client, module)
+                        check(client, learner=module)
                     else:
                         check(client)
             except AssertionError as exc:
