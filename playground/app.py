@@ -2,49 +2,82 @@
 
 Pages:
 
-- ``/``: the table of contents, completed lessons marked;
-- ``/lessons/NN-slug``: the lesson's prose, an editor with its code, Run / Check / Reset /
-  Solution, a preview of the learner's app, and the inspector (each request the preview makes,
-  its SSE events decoded, and the spans the app records).
+- ``/``: the course, progress, the toys; ``/complete``: the end of the course;
+- ``/lessons/NN-slug``: the lesson's prose, an editor with its code, Run / Check / Hint /
+  Solution / Solve / Reset / Restore, the preview of the learner's app with an address bar, and
+  the inspector (each request the preview makes with its events, and the spans the app records);
+- ``/toys`` and ``/toys/NAME``: the gallery, and each toy running beside its code (a scratch copy);
+- ``/source/PATH``: a file a lesson names (its ``check.py``, Stario's ``client.js``), read-only.
 
-The learner's code runs in a child process (`stario.playground.runner`); the preview is served on a
-second loopback port by `stario.playground.proxy`, which forwards to the child and records what
-passes. Everything the learner types is kept in `stario.playground.store`.
+A page's actions are Commands under its owner (``/lessons/NN-slug/run``, ``/toys/chat/run``);
+its live parts come over one stream (``.../live``) fed by `Activity`. The learner's code runs in
+a child process (`stario.playground.runner`); the preview is served on a second loopback port by
+`stario.playground.proxy`. Everything the learner types is kept in `stario.playground.store`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import difflib
-import json
+import itertools
+import mimetypes
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import DiffLexer, PythonLexer
+from urllib.parse import urlsplit
 
 from stario import Command, Context, HTTPError, Query, Stario, Writer
 from stario import datastar as ds
 from stario import html as h
-from stario.lessons import Lesson, load_lessons, render_markdown, run_checks
-from stario.toy_catalog import ToyError, get_toy, list_toys
+from stario.lessons import Lesson, load_lessons
+from stario.toy_catalog import Toy, ToyError, get_toy, list_toys
 
-__all__ = ["Playground", "build_app"]
+from . import pages
+from .activity import Activity
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+__all__ = ["Playground", "build_app", "CODE_LIMIT"]
+
+CODE_LIMIT = 256 * 1024  # characters of code the playground keeps or runs
+STATIC = Path(__file__).resolve().parent / "static"
+STARIO_SOURCE = Path(__import__("stario").__file__).resolve().parent
+
+
+@dataclass
+class Owner:
+    """What a page's actions act on: a lesson or a toy, its stored code, and its starting code."""
+
+    kind: str  # "lessons" or "toys"
+    name: str
+    lesson: Lesson | None = None
+    toy: Toy | None = None
+
+    @property
+    def key(self) -> str:
+        """``lessons/01-hello-query`` or ``toys/chat``: the runs' owner and the URL prefix."""
+        return f"{self.kind}/{self.name}"
+
+    @property
+    def store_key(self) -> str:
+        """Where the learner's code is kept (a lesson by its folder name, as it always was)."""
+        return self.name if self.kind == "lessons" else f"toy:{self.name}"
+
+    @property
+    def starting_code(self) -> str:
+        return self.lesson.app_code if self.lesson is not None else self.toy.code  # type: ignore[union-attr]
 
 
 class Playground:
-    """What the pages share: the lessons, the store, the runner, the proxy and the preview port."""
+    """What the pages share: the lessons, the store, the runner, the activity, the addresses."""
 
-    def __init__(self, store: Any, runner: Any, proxy: Any, preview_port: int) -> None:
+    def __init__(self, store: Any, runner: Any, activity: Activity, preview_port: int, token: str = "") -> None:
         self.lessons: list[Lesson] = load_lessons()
         self.by_name = {lesson.path.name: lesson for lesson in self.lessons}
         self.store = store
         self.runner = runner
-        self.proxy = proxy
+        self.activity = activity
         self.preview_port = preview_port
-        self.runs = 0
+        self.token = token
+        self.hints: dict[str, int] = {}  # how many hints each lesson has shown
+        self._sequence = itertools.count(1)  # numbers the code the server puts in the editor
 
     def lesson(self, name: str) -> Lesson:
         """The lesson called ``name`` (its folder name), or 404."""
@@ -53,458 +86,481 @@ class Playground:
             raise HTTPError(404, f"no lesson called {name}")
         return lesson
 
-    def code(self, lesson: Lesson) -> str:
-        """The learner's code for ``lesson``: saved edits, else the starting code."""
-        saved = self.store.code(lesson.path.name)
-        return saved if saved is not None else lesson.app_code
+    def owner(self, kind: str, name: str) -> Owner:
+        """The lesson or toy a page's action is for, or 404."""
+        if kind == "lessons":
+            return Owner(kind, name, lesson=self.lesson(name))
+        try:
+            return Owner(kind, name, toy=get_toy(name))
+        except ToyError as exc:
+            raise HTTPError(404, str(exc)) from None
+
+    def code(self, owner: Owner) -> str:
+        """The learner's code: saved edits, else the starting code."""
+        saved = self.store.code(owner.store_key)
+        return saved if saved is not None else owner.starting_code
+
+    def done(self) -> set[str]:
+        """The lessons marked complete."""
+        return self.store.completed()
+
+    def following(self, lesson: Lesson) -> Lesson | None:
+        """The lesson after ``lesson``, or None at the end."""
+        index = self.lessons.index(lesson)
+        return self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+
+    def incoming(self, code: str) -> dict[str, Any]:
+        """The signal that puts ``code`` in the editor, undoably (see playground.js)."""
+        return {"_incoming": {"code": code, "seq": next(self._sequence)}, "_stale": True}
+
+    def preview_origin(self, c: Context, *, with_token: bool = False) -> str:
+        """The preview's real address, as this browser reaches the playground (curl-ready with the token)."""
+        host = urlsplit(f"http://{c.headers.get('host', '127.0.0.1')}").hostname or "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
+        credentials = f"stario:{self.token}@" if with_token and self.token else ""
+        return f"http://{credentials}{host}:{self.preview_port}"
+
+    def current(self, owner: Owner) -> bool:
+        """Whether the current run is ``owner``'s."""
+        return self.activity.owner == owner.key and self.activity.run > 0
 
 
-# -- pieces of the page ------------------------------------------------------------------------
+# -- small helpers ------------------------------------------------------------------------------
 
 
-def highlighted(code: str) -> h.HTML:
-    """Python code as highlighted HTML (the layer under the editor's textarea)."""
-    return h.safe(highlight(code, PythonLexer(), _FORMATTER))
+async def _signals_code(c: Context) -> str | None:
+    code = (await c.signals()).get("code")
+    if code is None:
+        return None
+    if not isinstance(code, str):
+        raise HTTPError(400, "the code signal should be text")
+    if len(code) > CODE_LIMIT:
+        raise HTTPError(413, f"your code is over {CODE_LIMIT // 1024} KB: it was not saved")
+    return code
 
 
-def toc(pg: Playground, current: str | None = None) -> h.HTML:
-    """The table of contents, with completed lessons marked."""
-    done = pg.store.completed()
-    items = []
-    for lesson in pg.lessons:
-        name = lesson.path.name
-        mark = h.span({"class": "done", "title": "complete"}, "\u2713") if name in done else h.span({"class": "todo"}, "")
-        link = h.a({"href": f"/lessons/{name}", "aria-current": "page" if name == current else None}, f"{lesson.number}. {lesson.title}")
-        items.append(h.li({"id": f"toc-{name}"}, mark, " ", link))
-    return h.nav({"id": "toc", "aria-label": "lessons"}, h.ol(items))
+async def _stream(w: Writer, updates: AsyncIterator[Any]) -> None:
+    """Send each update (HTML, a dict of signals, an event) as one SSE event."""
+    async with w.sse() as sse:
+        async for update in updates:
+            text = ds.to_event(update)
+            if text is not None:
+                await sse.send(text)
 
 
-def page(title: str, *body: Any) -> h.HTML:
-    """A whole playground page."""
-    return h.fragment(
-        h.DOCTYPE,
-        h.html(
-            {"lang": "en"},
-            h.head(
-                h.meta({"charset": "utf-8"}),
-                h.meta({"name": "viewport", "content": "width=device-width, initial-scale=1"}),
-                h.title(title),
-                h.link({"rel": "icon", "href": "data:,"}),
-                h.style(_STYLE, HtmlFormatter().get_style_defs(".code")),
-                h.safe(ds.script()),
-            ),
-            h.body(*body),
-        ),
-    )
+def _pane_key(activity: Activity, owner: Owner) -> str:
+    """What the preview pane shows for ``owner`` now: a run and whether its app is up."""
+    if activity.owner != owner.key or activity.run == 0:
+        return "none"
+    state = activity.status.get("state", "idle")
+    return f"{activity.run}-{'up' if state in ('running', 'stuck') else state}"
 
 
-def editor(pg: Playground, lesson: Lesson) -> h.HTML:
-    """The editor: a textarea over its highlighted copy; Tab indents, Ctrl/Cmd+Enter runs."""
-    name = lesson.path.name
-    code = pg.code(lesson)
-    keys = (
-        "if (evt.key === 'Tab') { evt.preventDefault(); el.setRangeText('    ', el.selectionStart, el.selectionEnd, 'end');"
-        " el.dispatchEvent(new Event('input')) }"
-        f" else if (evt.key === 'Enter' && (evt.ctrlKey || evt.metaKey)) {{ evt.preventDefault(); @post('/lessons/{name}/run') }}"
-    )
-    return h.div(
-        {"id": "editor", "class": "editor"},
-        h.pre({"id": "highlight", "class": "code", "aria-hidden": "true"}, highlighted(code + "\n")),
-        h.textarea(
-            {
-                "id": "code",
-                "spellcheck": "false",
-                "aria-label": "your code",
-                "data-bind:code": True,
-                "data-on:keydown": keys,
-                "data-on:input__debounce.150ms": f"@post('/lessons/{name}/save')",
-                "data-on:scroll": "document.getElementById('highlight').scrollTop = el.scrollTop",
-            },
-            code,
-        ),
-    )
+def _pane(pg: Playground, c: Context, owner: Owner) -> h.HTML:
+    mine = pg.current(owner)
+    status = pg.activity.status if mine else pg.activity.last_of(owner.key).status
+    if not mine and status and status.get("state") in ("running", "stuck", "starting"):
+        status = {"state": "stopped", "text": "stopped: another page ran its code since"}
+    return pages.preview_pane(status, pg.preview_port, run=pg.activity.run if mine else None, origin=pg.preview_origin(c))
 
 
-def lesson_page(pg: Playground, lesson: Lesson) -> h.HTML:
-    """The page of one lesson: prose, editor, actions, preview, inspector."""
-    name = lesson.path.name
-    index = pg.lessons.index(lesson)
-    previous = pg.lessons[index - 1] if index > 0 else None
-    following = pg.lessons[index + 1] if index + 1 < len(pg.lessons) else None
-    nav_keys = "evt.altKey && " + " || evt.altKey && ".join(
-        f"evt.key === '{key}' && (location.href = '/lessons/{target.path.name}')"
-        for key, target in (("ArrowLeft", previous), ("ArrowRight", following))
-        if target is not None
-    )
-    actions = [
-        h.button({"id": "run", "class": "primary", "data-on:click": f"@post('/lessons/{name}/run')", "data-indicator:_running": True}, "Run"),
-        h.button({"id": "reset", "data-on:click": f"confirm('Back to the starting code?') && @post('/lessons/{name}/reset')"}, "Reset"),
-    ]
-    if lesson.is_exercise:
-        actions += [
-            h.button({"id": "check", "data-on:click": f"@post('/lessons/{name}/check')"}, "Check"),
-            h.button({"id": "show-solution", "data-on:click": f"@post('/lessons/{name}/solution')"}, "Solution (as a diff)"),
-        ]
-    return page(
-        f"{lesson.number}. {lesson.title} · Stario playground",
-        h.div(
-            {
-                "class": "layout",
-                # The code is not a signal here: data-bind takes it from the textarea as it is.
-                "data-signals": {"previewPort": pg.preview_port, "runs": pg.runs},
-                "data-on:keydown__window": nav_keys or "null",
-            },
-            h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), toc(pg, name), h.p(h.a({"href": "/toys"}, "Toys gallery"))),
-            h.main(
-                h.article(
-                    {"id": "lesson", "class": "prose"},
-                    h.h1(f"{lesson.number}. {lesson.title}"),
-                    h.safe(lesson.html),
-                    h.p(
-                        {"class": "pager"},
-                        previous and h.a({"id": "previous", "href": f"/lessons/{previous.path.name}", "rel": "prev"}, f"\u2190 {previous.title}"),
-                        " ",
-                        following and h.a({"id": "next", "href": f"/lessons/{following.path.name}", "rel": "next"}, f"{following.title} \u2192"),
-                    ),
-                ),
-                h.section(
-                    {"class": "work"},
-                    h.div({"class": "actions"}, *actions, h.span({"id": "status", "role": "status"}, "")),
-                    editor(pg, lesson),
-                    h.div({"id": "checks"}),
-                    h.div({"id": "solution"}),
-                    h.iframe(
-                        {
-                            "id": "preview",
-                            "title": "your app",
-                            "data-attr:src": "'http://' + location.hostname + ':' + $previewPort + '/?run=' + $runs",
-                        }
-                    ),
-                    inspector(),
-                ),
-            ),
-        ),
-    )
+# -- the live stream ------------------------------------------------------------------------------
 
 
-def inspector() -> h.HTML:
-    """The inspector pane: requests (with their SSE events) and spans, filled live over SSE."""
-    return h.section(
-        {"id": "inspector", "data-init": "@get('/inspector')"},
-        h.h2("Requests"),
-        h.ol({"id": "requests", "class": "requests"}),
-        h.h2("Spans"),
-        h.ol({"id": "spans", "class": "spans"}),
-    )
+async def live_updates(pg: Playground, c: Context, owner: Owner) -> AsyncIterator[Any]:
+    """A page's live parts: the status, the preview, errors, output, requests and spans of its run."""
+    activity = pg.activity
+    feed = activity.subscribe()
+    shown_pane = c.query.get("pane", "")
+    try:
+        yield _snapshot(pg, owner)
+        key = _pane_key(activity, owner)
+        if key != shown_pane:
+            shown_pane = key
+            yield ds.PatchElements(_pane(pg, c, owner), mode="replace", selector="#preview-pane")
+        while True:
+            batch = [await feed.get()]
+            while len(feed):
+                batch.append(await feed.get())
+            for update in _render(pg, owner, batch):
+                yield update
+            key = _pane_key(activity, owner)
+            if key != shown_pane and any(item.get("kind") in ("status", "reset") for item in batch):
+                shown_pane = key
+                yield ds.PatchElements(_pane(pg, c, owner), mode="replace", selector="#preview-pane")
+    finally:
+        feed.close()
 
 
-def request_row(record: dict[str, Any]) -> h.HTML:
-    """One request in the inspector."""
-    status = record.get("status")
-    kind = "ok" if status and status < 400 else "bad"
-    return h.li(
-        {"id": f"req-{record['id']}", "class": f"request {kind}"},
-        h.span({"class": "intent"}, record.get("intent", "")),
-        " ",
-        h.code(f"{record.get('method')} {record.get('path')}"),
-        " ",
-        h.span({"class": "status"}, str(status)),
-        " ",
-        h.span({"class": "ms", "id": f"req-{record['id']}-ms"}, f"{record.get('ms', 0):.1f} ms"),
-        h.ol({"id": f"req-{record['id']}-events", "class": "events"}),
-    )
+def _snapshot(pg: Playground, owner: Owner) -> h.HTML:
+    activity = pg.activity
+    if pg.current(owner):
+        return h.fragment(
+            pages.status_view(activity.status),
+            pages.requests_list(list(activity.exchanges.values()), owner.key),
+            pages.spans_list(list(activity.spans)),
+            pages.console_view(activity.output),
+            pages.errors_view(list(activity.errors), activity.status),
+        )
+    last = activity.last_of(owner.key).status
+    if last and last.get("state") in ("running", "stuck", "starting"):
+        last = {"state": "stopped", "text": "stopped: another page ran its code since"}
+    return h.fragment(pages.status_view(last), pages.requests_list([], owner.key), pages.spans_list([]))
 
 
-def event_row(record: dict[str, Any]) -> h.HTML:
-    """One SSE event under its request, decoded."""
-    details = [record.get("type", "")]
-    if record.get("mode"):
-        details.append(f"mode {record['mode']}")
-    if record.get("selector"):
-        details.append(f"selector {record['selector']}")
-    body = record.get("signals")
-    shown = json.dumps(body) if body is not None else (record.get("elements") or "")
-    return h.li({"class": "event"}, h.code(", ".join(details)), " ", h.span({"class": "payload"}, shown[:300]))
+def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[Any]:
+    """The patches for a batch of activity records (one patch per changed row)."""
+    activity = pg.activity
+    if activity.owner != owner.key:
+        if any(item.get("kind") == "reset" for item in batch):  # another page took the runner
+            return [pages.status_view({"state": "stopped", "text": "stopped: another page ran its code"}),
+                    pages.requests_list([], owner.key), pages.spans_list([])]
+        return []
+    out: list[Any] = []
+    rows: dict[int, None] = {}
+    traces: dict[str, None] = {}
+    status = output = errors = False
+    for item in batch:
+        kind = item.get("kind")
+        if kind in ("reset", "clear"):
+            rows.clear()
+            traces.clear()
+            out = [pages.requests_list([], owner.key), pages.spans_list([]), {"_selected": ""}, pages.empty_detail()]
+            status = output = errors = True
+        elif kind == "status":
+            status = errors = True
+        elif kind == "output":
+            output = True
+        elif kind == "error":
+            errors = True
+            if item.get("request_id") is not None:
+                rows[item["request_id"]] = None
+        elif kind in ("request", "response", "event", "end"):
+            rows[item["id"]] = None
+            if kind == "response" and not 300 <= item.get("status", 0) < 400:
+                exchange = activity.exchange(item["id"])
+                request = exchange.request if exchange else {}
+                if request.get("dest") == "iframe" and request.get("navigation"):
+                    # A page the preview frame loaded (not a redirect): the address bar shows it.
+                    out.append({"_nav": {"path": request.get("target", "/"), "n": item["id"]}})
+        elif kind == "span":
+            traces[item["span"].get("trace_id", "")] = None
+    if status:
+        out.append(pages.status_view(activity.status))
+    if errors:
+        out.append(pages.errors_view(list(activity.errors), activity.status))
+        line = pages.error_line(list(activity.errors), activity.status)
+        out.append({"_errorLine": line})
+    if output:
+        out.append(pages.console_view(activity.output))
+    for request_id in rows:
+        exchange = activity.exchange(request_id)
+        if exchange is None:
+            continue
+        row = pages.request_row(exchange, owner.key)
+        if any(item.get("kind") == "request" and item.get("id") == request_id for item in batch):
+            out.append(ds.PatchElements(row, selector="#requests", mode="prepend"))
+        else:
+            out.append(row)
+    for trace in traces:
+        spans = activity.trace(trace)
+        if not spans:
+            continue
+        group = pages.trace_group(spans, trace)
+        arrived = sum(1 for item in batch if item.get("kind") == "span" and item["span"].get("trace_id") == trace)
+        if arrived == len(spans):  # the trace is new to the page: on top
+            out.append(ds.PatchElements(group, selector="#spans", mode="prepend"))
+        else:
+            out.append(group)
+    return out
 
 
-def span_row(span: dict[str, Any], depth: int = 0) -> h.HTML:
-    """One span as a bar: name, duration, attributes; children indented."""
-    ms = (span.get("duration_ns") or 0) / 1e6
-    width = max(2.0, min(100.0, ms * 4))
-    label = span["name"]
-    path = span.get("attributes", {}).get("http.path")
-    if path:
-        label += f" {span['attributes'].get('http.method', '')} {path}"
-    return h.li(
-        {"class": "span" + (" failed" if span.get("status") == "error" else ""), "style": f"margin-left: {depth * 1.2}em"},
-        h.span({"class": "bar", "style": f"width: {width:.1f}%"}, ""),
-        h.code(label),
-        f" {ms:.2f} ms",
-    )
+async def detail_updates(pg: Playground, c: Context, owner: Owner, selected: str) -> AsyncIterator[Any]:
+    """The detail pane for what is picked; a stream's new events are added as they come."""
+    activity = pg.activity
+    if not pg.current(owner) or len(selected) < 2 or not selected[1:].isdigit():
+        yield pages.empty_detail()
+        return
+    number = int(selected[1:])
+    if selected[0] == "s":
+        span = activity.span(number)
+        yield pages.span_detail(span) if span else pages.empty_detail()
+        return
+    exchange = activity.exchange(number)
+    if exchange is None:
+        yield pages.empty_detail()
+        return
+    feed = activity.subscribe()
+    try:
+        yield pages.request_detail(exchange, activity.trace(exchange.trace_id) if exchange.trace_id else [])
+        while exchange.open and activity.exchange(number) is exchange:
+            item = await feed.get()
+            if item.get("id") != number or item.get("run") != activity.run:
+                continue
+            if item.get("kind") == "event":
+                yield ds.PatchElements(pages.event_item(item), selector="#detail-events", mode="append")
+            elif item.get("kind") in ("end", "response"):
+                yield pages.request_detail(exchange, activity.trace(exchange.trace_id) if exchange.trace_id else [])
+    finally:
+        feed.close()
 
 
-def toy_page(pg: Playground, toy: Any) -> h.HTML:
-    """A toy running live beside its code and README."""
-    return page(
-        f"{toy.title} · Stario toys",
-        h.div(
-            {"class": "layout", "data-signals": {"previewPort": pg.preview_port, "runs": pg.runs}},
-            h.aside(h.a({"href": "/", "class": "home"}, "Stario playground"), gallery_list(toy.name)),
-            h.main(
-                h.article({"id": "readme", "class": "prose"}, h.safe(render_markdown(toy.readme)), h.h2("app.py"),
-                          h.pre({"class": "code"}, highlighted(toy.code))),
-                h.section(
-                    {"class": "work"},
-                    h.div(
-                        {"class": "actions"},
-                        h.button({"id": "run", "class": "primary", "data-on:click": f"@post('/toys/{toy.name}/run')"}, "Run"),
-                        h.code(f"stario toys add {toy.name}"),
-                        h.span({"id": "status", "role": "status"}, ""),
-                    ),
-                    h.iframe({"id": "preview", "title": toy.title, "data-attr:src": "'http://' + location.hostname + ':' + $previewPort + '/?run=' + $runs"}),
-                    inspector(),
-                ),
-            ),
-        ),
-    )
-
-
-def gallery_list(current: str | None = None) -> h.HTML:
-    """Every toy, linked, with its one-line description."""
-    return h.nav(
-        {"id": "gallery", "aria-label": "toys"},
-        h.ul(
-            [
-                h.li(h.a({"href": f"/toys/{toy.name}", "aria-current": "page" if toy.name == current else None}, toy.title), h.br(),
-                     h.small(toy.description))
-                for toy in list_toys()
-            ]
-        ),
-    )
-
-
-# -- handlers ------------------------------------------------------------------------------------
-
-
-async def start_run(pg: Playground, code: str):
-    """Run ``code`` in a fresh child: the status as it goes, then the signal that reloads the preview."""
-    yield h.span({"id": "status", "role": "status", "class": "busy"}, "starting…")
-    result = await pg.runner.run(code)
-    pg.runs += 1
-    if result.ok:
-        yield h.span({"id": "status", "role": "status", "class": "ok"}, f"running ({result.startup_ms:.0f} ms to start)")
-        yield {"runs": pg.runs}
-    else:
-        where = f" on line {result.line}" if result.line else ""
-        yield h.span({"id": "status", "role": "status", "class": "error"}, f"{result.kind}{where}: {result.error or ''}")
+# -- the app --------------------------------------------------------------------------------------
 
 
 def build_app(pg: Playground) -> Stario:
     """The playground's Stario app."""
 
+    def owner_of(c: Context, kind: str) -> Owner:
+        return pg.owner(kind, c.params["name"])
+
     async def home() -> h.HTML:
-        return page(
-            "Stario playground",
-            h.main(
-                {"class": "index prose"},
-                h.h1("Stario playground"),
-                h.p("Read a lesson, change its code, press Run (or Ctrl+Enter) and watch the requests, events and spans."),
-                toc(pg),
-                h.p(h.a({"href": "/toys"}, "The toys gallery"), ": small apps running live beside their code."),
-            ),
+        return pages.index_page(pg.lessons, pg.done())
+
+    async def complete() -> h.HTML:
+        return pages.complete_page(pg.lessons, pg.done())
+
+    async def show_lesson(c: Context) -> h.HTML:
+        owner = owner_of(c, "lessons")
+        lesson = owner.lesson
+        assert lesson is not None
+        mine = pg.current(owner)
+        last = pg.activity.last_of(owner.key)
+        status = pg.activity.status if mine else _stopped(last.status)
+        files = _lesson_files(lesson)
+        prose = pages.link_paths(lesson.html, preview_origin=pg.preview_origin(c, with_token=True), files=files)
+        return pages.lesson_page(
+            lessons=pg.lessons, lesson=lesson, done=pg.done(), code=pg.code(owner), prose=prose,
+            status=status, run=pg.activity.run if mine else None, checks=last.checks,
+            errors=list(pg.activity.errors) if mine else [], output=pg.activity.output if mine else "",
+            preview_port=pg.preview_port, origin=pg.preview_origin(c), pane_key=_pane_key(pg.activity, owner),
+            restore=pg.store.restore_point(owner.store_key), hints_shown=pg.hints.get(lesson.path.name, 0),
         )
-
-    async def show(c: Context) -> h.HTML:
-        return lesson_page(pg, pg.lesson(c.params["name"]))
-
-    async def save(c: Context):
-        lesson = pg.lesson(c.params["name"])
-        code = (await c.signals()).get("code")
-        if isinstance(code, str):
-            pg.store.save(lesson.path.name, code)
-            yield h.pre({"id": "highlight", "class": "code", "aria-hidden": "true"}, highlighted(code + "\n"))
-
-    async def run(c: Context):
-        lesson = pg.lesson(c.params["name"])
-        code = (await c.signals()).get("code")
-        if not isinstance(code, str):
-            code = pg.code(lesson)
-        pg.store.save(lesson.path.name, code)
-        async for update in start_run(pg, code):
-            yield update
-
-    async def check(c: Context):
-        lesson = pg.lesson(c.params["name"])
-        if not lesson.is_exercise:
-            raise HTTPError(404, "this lesson has no checks")
-        code = (await c.signals()).get("code")
-        if isinstance(code, str):
-            pg.store.save(lesson.path.name, code)  # what was checked is what the editor keeps
-        source = code if isinstance(code, str) else pg.code(lesson)
-        with c.span.step("lesson.check", lesson=lesson.path.name):
-            results = run_checks(lesson, "app", source)
-        passed = all(result.passed for result in results)
-        if passed:
-            pg.store.complete(lesson.path.name)
-            yield toc(pg, lesson.path.name)
-        yield h.div(
-            {"id": "checks", "class": "passed" if passed else "failed"},
-            h.p(h.strong("All checks pass: lesson complete." if passed else "Not yet:")),
-            h.ul(
-                [
-                    h.li({"class": "pass" if r.passed else "fail"}, "\u2713 " if r.passed else "\u2717 ", h.code(r.name), r.message and f": {r.message}")
-                    for r in results
-                ]
-            ),
-        )
-
-    async def reset(c: Context):
-        lesson = pg.lesson(c.params["name"])
-        pg.store.reset(lesson.path.name)
-        yield {"code": lesson.app_code}
-        yield h.pre({"id": "highlight", "class": "code", "aria-hidden": "true"}, highlighted(lesson.app_code + "\n"))
-
-    async def solution(c: Context):
-        lesson = pg.lesson(c.params["name"])
-        if lesson.solution_code is None:
-            raise HTTPError(404, "this lesson has no solution")
-        code = (await c.signals()).get("code")
-        mine = code if isinstance(code, str) else pg.code(lesson)
-        diff = "".join(
-            difflib.unified_diff(
-                mine.splitlines(keepends=True), lesson.solution_code.splitlines(keepends=True), "your code", "the solution"
-            )
-        )
-        yield h.div(
-            {"id": "solution"},
-            h.p("What the solution changes (your code stays as it is in the editor):"),
-            h.pre({"class": "code diff"}, h.safe(highlight(diff or "(no difference)\n", DiffLexer(), _FORMATTER))),
-        )
-
-    async def inspect(c: Context):
-        for record in list(pg.proxy.records):
-            yield from_record(record)
-        async with pg.proxy.subscribe() as records:
-            spans = pg.runner.spans()
-            try:
-                merged = _merge(records, spans)
-                async for item in merged:
-                    yield item
-            finally:
-                await _close(spans)
-
-    async def gallery() -> h.HTML:
-        return page(
-            "Stario toys",
-            h.main({"class": "index prose"}, h.h1("Toys"), h.p("Small, complete apps. Open one to run it; copy it with ", h.code("stario toys add NAME"), "."), gallery_list()),
-        )
-
-    def toy(c: Context) -> Any:
-        try:
-            return get_toy(c.params["name"])
-        except ToyError as exc:
-            raise HTTPError(404, str(exc)) from None
 
     async def show_toy(c: Context) -> h.HTML:
-        return toy_page(pg, toy(c))
+        owner = owner_of(c, "toys")
+        mine = pg.current(owner)
+        status = pg.activity.status if mine else _stopped(pg.activity.last_of(owner.key).status)
+        return pages.toy_page(
+            toy=owner.toy, toys=list_toys(), code=pg.code(owner), status=status,
+            run=pg.activity.run if mine else None, errors=list(pg.activity.errors) if mine else [],
+            output=pg.activity.output if mine else "", preview_port=pg.preview_port, origin=pg.preview_origin(c),
+            pane_key=_pane_key(pg.activity, owner), restore=pg.store.restore_point(owner.store_key),
+            edited=pg.store.code(owner.store_key) is not None,
+        )
 
-    async def run_toy(c: Context):
-        async for update in start_run(pg, toy(c).code):
-            yield update
+    async def gallery() -> h.HTML:
+        return pages.gallery_page(list_toys())
+
+    async def source(c: Context) -> h.HTML:
+        path = c.params["path"]
+        return pages.source_page(path, _read_source(pg, path))
+
+    async def static(c: Context, w: Writer) -> None:
+        name = c.params["name"]
+        path = STATIC / name
+        if "/" in name or name.startswith(".") or not path.is_file():
+            raise HTTPError(404, f"no static file {name}")
+        w.header("Cache-Control", "no-cache")
+        w.raw(path.read_bytes(), content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+
+    def owned(kind: str) -> list[Any]:
+        """The actions of a page of this kind (lessons or toys)."""
+
+        async def save(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            code = await _signals_code(c)
+            if code is None:
+                raise HTTPError(400, "no code to save")
+            pg.store.save(owner.store_key, code)
+            w.html(h.fragment(
+                h.pre({"id": "highlight", "class": "code", "aria-hidden": "true"}, pages.highlighted(code + "\n")),
+                h.span({"id": "save-state", "role": "status"}, ""),
+            ))
+
+        async def run(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            code = await _signals_code(c)
+            if code is None:
+                code = pg.code(owner)
+            pg.store.save(owner.store_key, code)
+            await _stream(w, run_updates(pg, owner, code))
+
+        async def reset(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            code = await _signals_code(c)
+            mine = code if code is not None else pg.code(owner)
+            if mine != owner.starting_code:
+                pg.store.keep_restore_point(owner.store_key, mine)
+            pg.store.reset(owner.store_key)
+            await _stream(w, _replace(pg, owner, owner.starting_code))
+
+        async def restore(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            kept = pg.store.restore_point(owner.store_key)
+            if kept is None:
+                raise HTTPError(404, "there is no code to restore")
+            code = await _signals_code(c)
+            pg.store.keep_restore_point(owner.store_key, code if code is not None else pg.code(owner))
+            pg.store.save(owner.store_key, kept)
+            await _stream(w, _replace(pg, owner, kept))
+
+        async def clear(c: Context) -> None:
+            owner = owner_of(c, kind)
+            if pg.current(owner):
+                pg.activity.clear()
+
+        async def live(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            await _stream(w, live_updates(pg, c, owner))
+
+        async def detail(c: Context, w: Writer) -> None:
+            owner = owner_of(c, kind)
+            selected = (await c.signals()).get("_selected") or ""
+            await _stream(w, detail_updates(pg, c, owner, str(selected)))
+
+        prefix = f"/{kind}/{{name}}"
+        return [
+            Command(f"{prefix}/save", save),
+            Command(f"{prefix}/run", run),
+            Command(f"{prefix}/reset", reset),
+            Command(f"{prefix}/restore", restore),
+            Command(f"{prefix}/clear", clear),
+            Query(f"{prefix}/live", live),
+            Query(f"{prefix}/detail", detail),
+        ]
+
+    async def check(c: Context, w: Writer) -> None:
+        owner = owner_of(c, "lessons")
+        lesson = owner.lesson
+        assert lesson is not None
+        if not lesson.is_exercise:
+            raise HTTPError(404, "this lesson has no checks")
+        code = await _signals_code(c)
+        if code is None:
+            code = pg.code(owner)
+        pg.store.save(owner.store_key, code)  # what was checked is what the editor keeps
+        await _stream(w, check_updates(pg, owner, lesson, code, c))
+
+    async def hint(c: Context, w: Writer) -> None:
+        lesson = pg.lesson(c.params["name"])
+        if not lesson.hints:
+            raise HTTPError(404, "this lesson has no hints")
+        shown = min(pg.hints.get(lesson.path.name, 0) + 1, len(lesson.hints))
+        pg.hints[lesson.path.name] = shown
+        w.html(pages.hint_view(lesson.hints, shown, lesson=lesson.path.name, has_solution=lesson.is_exercise))
+
+    async def solution(c: Context, w: Writer) -> None:
+        owner = owner_of(c, "lessons")
+        lesson = owner.lesson
+        assert lesson is not None
+        if lesson.solution_code is None:
+            raise HTTPError(404, "this lesson has no solution")
+        code = await _signals_code(c)
+        w.html(pages.solution_view(code if code is not None else pg.code(owner), lesson.solution_code))
+
+    async def solve(c: Context, w: Writer) -> None:
+        owner = owner_of(c, "lessons")
+        lesson = owner.lesson
+        assert lesson is not None
+        if lesson.solution_code is None:
+            raise HTTPError(404, "this lesson has no solution")
+        code = await _signals_code(c)
+        mine = code if code is not None else pg.code(owner)
+        if mine != lesson.solution_code:
+            pg.store.keep_restore_point(owner.store_key, mine)
+        pg.store.save(owner.store_key, lesson.solution_code)
+        await _stream(w, _replace(pg, owner, lesson.solution_code))
 
     return Stario(
+        Query("/", home),
+        Query("/complete", complete),
+        Query("/lessons/{name}", show_lesson),
+        Command("/lessons/{name}/check", check),
+        Command("/lessons/{name}/hint", hint),
+        Command("/lessons/{name}/solution", solution),
+        Command("/lessons/{name}/solve", solve),
+        *owned("lessons"),
         Query("/toys", gallery),
         Query("/toys/{name}", show_toy),
-        Command("/toys/{name}/run", run_toy),
-        Query("/", home),
-        Query("/lessons/{name}", show),
-        Command("/lessons/{name}/save", save),
-        Command("/lessons/{name}/run", run),
-        Command("/lessons/{name}/check", check),
-        Command("/lessons/{name}/reset", reset),
-        Command("/lessons/{name}/solution", solution),
-        Query("/inspector", inspect),
+        *owned("toys"),
+        Query("/source/{path...}", source),
+        Query("/static/{name}", static),
     )
 
 
-def from_record(record: dict[str, Any]) -> ds.Event | None:
-    """Turn a proxy record into the patch that shows it."""
-    kind = record.get("kind")
-    if kind == "request":
-        return ds.PatchElements(request_row(record), selector="#requests", mode="prepend")
-    if kind == "event":
-        return ds.PatchElements(event_row(record), selector=f"#req-{record['id']}-events", mode="append")
-    if kind == "end":
-        label = f"{record.get('ms', 0):.1f} ms" + (" (left)" if record.get("left") else "")
-        return ds.PatchElements(h.span({"class": "ms", "id": f"req-{record['id']}-ms"}, label))
-    return None
+def _stopped(status: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An owner's last status, seen from a page whose run is no longer the current one."""
+    if status and status.get("state") in ("running", "stuck", "starting"):
+        return {"state": "stopped", "text": "stopped: another page ran its code since"}
+    return status
 
 
-async def _merge(records: Any, spans: Any):
-    """Interleave proxy records and span dicts as they come, as patches."""
-    queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
+async def run_updates(pg: Playground, owner: Owner, code: str) -> AsyncIterator[Any]:
+    """Run ``code``: the status as it goes (the live stream shows the preview and the rest)."""
+    yield {"_stale": False, "_errorLine": 0}
+    yield pages.status_view({"state": "starting", "text": "starting…"})
+    result = await pg.runner.run(code, owner=owner.key)
+    activity = pg.activity
+    yield pages.status_view(activity.status)
+    yield pages.errors_view(list(activity.errors), activity.status)
+    yield {"_errorLine": result.line or 0}
+    if result.ok and owner.lesson is not None and not owner.lesson.is_exercise:
+        pg.store.complete(owner.lesson.path.name)  # a lesson without checks is done once its code runs
+        done = pg.done()
+        yield pages.progress(len(done & set(pg.by_name)), len(pg.lessons))
+        yield pages.toc(pg.lessons, done, owner.lesson.path.name)
 
-    async def pump(source: Any, tag: str) -> None:
-        async for item in source:
-            if queue.full():
-                queue.get_nowait()
-            queue.put_nowait((tag, item))
 
-    tasks = [asyncio.create_task(pump(records, "record")), asyncio.create_task(pump(spans, "span"))]
-    traces: set[str] = set()
-    try:
-        while True:
-            tag, item = await queue.get()
-            if tag == "record":
-                patch = from_record(item)
-                if patch is not None:
-                    yield patch
+async def check_updates(pg: Playground, owner: Owner, lesson: Lesson, code: str, c: Context) -> AsyncIterator[Any]:
+    """Check ``code`` in a child of its own: 'checking', then the results (and the next step)."""
+    yield {"_stale": False}
+    yield pages.checks_view({"state": "checking"})
+    with c.span.step("lesson.check", lesson=lesson.path.name):
+        outcome = await pg.runner.check(code, lesson.path)
+    checks = {
+        "kind": outcome.kind, "results": outcome.results, "error": outcome.error, "line": outcome.line,
+        "traceback": outcome.traceback, "output": outcome.output, "errors": outcome.errors, "ms": outcome.ms,
+    }
+    pg.activity.record_checks(owner.key, checks)
+    if outcome.passed:
+        pg.store.complete(lesson.path.name)
+        done = pg.done()
+        yield pages.progress(len(done & set(pg.by_name)), len(pg.lessons))
+        yield pages.toc(pg.lessons, done, lesson.path.name)
+    yield pages.checks_view(checks, following=pg.following(lesson))
+    line = outcome.line or next((e.get("line") for e in outcome.errors if e.get("line")), None)
+    yield {"_errorLine": line or 0}
+
+
+async def _replace(pg: Playground, owner: Owner, code: str) -> AsyncIterator[Any]:
+    """Put ``code`` in the editor (undoably) and show whether there is code to restore."""
+    yield pg.incoming(code)
+    yield pages.restore_button(owner.key, pg.store.restore_point(owner.store_key))
+
+
+def _lesson_files(lesson: Lesson) -> dict[str, str]:
+    """The files a lesson's prose may name, and where to read them."""
+    files = {"check.py": f"/source/lessons/{lesson.path.name}/check.py", "app.py": f"/source/lessons/{lesson.path.name}/app.py"}
+    for path in sorted(STARIO_SOURCE.rglob("*")):
+        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts and path.parent.name != "_lessons":
+            relative = path.relative_to(STARIO_SOURCE.parent).as_posix()
+            if "/_toys/" in relative or "/_lessons/" in relative or "/playground/" in relative:
                 continue
-            # A waterfall per trace: the request's span on top, its steps beneath it.
-            trace = item.get("trace_id", "")[:16]
-            if trace not in traces:
-                traces.add(trace)
-                yield ds.PatchElements(h.li({"class": "trace"}, h.ol({"id": f"trace-{trace}"})), selector="#spans", mode="prepend")
-            root = item.get("parent_id") is None
-            yield ds.PatchElements(span_row(item, 0 if root else 1), selector=f"#trace-{trace}", mode="prepend" if root else "append")
-    finally:
-        for task in tasks:
-            task.cancel()
+            files[relative] = f"/source/{relative}"
+    return files
 
 
-async def _close(feed: Any) -> None:
-    closing = getattr(feed, "aclose", None) or getattr(feed, "close", None)
-    if closing is not None:
-        result = closing()
-        if hasattr(result, "__await__"):
-            await result
-
-
-_STYLE = """
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1d2330;background:#f7f7f9}
-a{color:#2450b2}.layout{display:grid;grid-template-columns:16rem 1fr;min-height:100vh}
-aside{background:#fff;border-right:1px solid #e3e3e8;padding:1rem;font-size:14px}aside .home{font-weight:700;text-decoration:none}
-#toc ol{padding-left:1.2rem}#toc li{margin:.25rem 0}#toc .done{color:#1a7f37;font-weight:700}#toc a[aria-current]{font-weight:700}
-main{display:grid;grid-template-columns:minmax(20rem,1fr) minmax(24rem,1.2fr);gap:1rem;padding:1rem}
-.index{display:block;max-width:46rem;margin:2rem auto}
-.prose{background:#fff;border:1px solid #e3e3e8;border-radius:8px;padding:1rem 1.4rem;overflow:auto}
-.prose pre{background:#f3f4f7;padding:.7rem;border-radius:6px;overflow:auto;font-size:13px}
-.work{display:flex;flex-direction:column;gap:.6rem;min-width:0}
-.actions{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
-button{font:inherit;padding:.35rem .8rem;border:1px solid #c8c8d0;border-radius:6px;background:#fff;cursor:pointer}
-button.primary{background:#2450b2;color:#fff;border-color:#2450b2}
-#status.error{color:#b42318}#status.ok{color:#1a7f37}
-.editor{position:relative;height:22rem;border:1px solid #c8c8d0;border-radius:6px;background:#fff}
-.editor pre,.editor textarea{position:absolute;inset:0;margin:0;padding:.6rem;font:13px/1.45 ui-monospace,monospace;
- white-space:pre;overflow:auto;tab-size:4;border:0}
-.editor textarea{background:transparent;color:transparent;caret-color:#1d2330;resize:none;outline:none}
-.editor pre{pointer-events:none}
-#checks .pass{color:#1a7f37}#checks .fail{color:#b42318}
-iframe{width:100%;height:18rem;border:1px solid #c8c8d0;border-radius:6px;background:#fff}
-#inspector{background:#fff;border:1px solid #e3e3e8;border-radius:8px;padding:.6rem 1rem;font-size:13px}
-#inspector h2{font-size:14px;margin:.4rem 0}.requests,.spans{list-style:none;padding:0;max-height:14rem;overflow:auto}
-.request{border-bottom:1px solid #eee;padding:.2rem 0}.request.bad .status{color:#b42318}.intent{color:#6b6b7b}
-.events{list-style:none;padding-left:1rem;color:#444}.payload{color:#6b6b7b}
-.span{display:flex;gap:.5rem;align-items:center}.span .bar{display:inline-block;height:.6rem;background:#7aa2f7;border-radius:2px}
-.span.failed .bar{background:#e5534b}
-"""
+def _read_source(pg: Playground, path: str) -> str:
+    """The text of a file a lesson may name: a lesson's own file, or Stario's source; else 404."""
+    parts = path.split("/")
+    if ".." in parts or "" in parts:
+        raise HTTPError(404, f"no such file: {path}")
+    if parts[0] == "lessons" and len(parts) == 3 and parts[2] in ("check.py", "app.py"):
+        lesson = pg.lesson(parts[1])
+        return (lesson.path / parts[2]).read_text(encoding="utf-8")
+    if parts[0] == "stario" and path.endswith((".py", ".js")):
+        target = (STARIO_SOURCE.parent / path).resolve()
+        if target.is_relative_to(STARIO_SOURCE) and target.is_file():
+            return target.read_text(encoding="utf-8")
+    raise HTTPError(404, f"no such file to read here: {path}")

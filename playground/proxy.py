@@ -2,20 +2,24 @@
 
 The playground serves `PreviewProxy` on a second loopback port, so the learner's absolute URLs
 (``/inc``, ``/_stario/client.js``) work unchanged in the preview iframe. Each request goes to the
-runner's current child over HTTP/1.1 (one connection per request, ``Connection: close``) and the
-answer streams back chunk by chunk, so Server-Sent Events arrive live. On the way, everything is
-recorded for the inspector as plain dicts:
+current child's Unix socket as HTTP/1.1, spoken by h11 (one connection per request), and the
+answer streams back as it arrives, so Server-Sent Events are live. On the way everything is told
+to ``report(record)`` for the inspector, as plain dicts:
 
-- ``{"kind": "request", "id", "method", "path", "intent", "status", "ms", "content_type", "streaming", "at"}``
-  when the response headers arrive (``ms``: time to headers; ``at``: wall-clock start, seconds);
-- ``{"kind": "event", "id", "type", "selector", "mode", "signals", "elements", "event_id", "retry"}``
-  for each SSE event of an ``text/event-stream`` response (``elements`` cut to about 2 KB);
-- ``{"kind": "end", "id", "ms", "bytes"}`` when the response ends (``"left": True`` when the browser
-  went away first, ``"error"`` when the child broke off).
+- ``{"kind": "request", "id", "run", "method", "target", "path", "query", "signals", "intent",
+  "dest", "navigation", "request_headers", "request_body", "at"}`` when the request arrives
+  (``query``: the decoded parameters; ``signals``: the Datastar signals it carried, decoded;
+  ``dest``: ``Sec-Fetch-Dest``, ``"iframe"`` for a page loaded in the preview);
+- ``{"kind": "response", "id", "run", "status", "response_headers", "content_type", "streaming", "ms"}``
+  when the answer's head arrives (``ms``: time to headers);
+- ``{"kind": "event", "id", "run", "n", "type", "raw", "selector", "mode", "signals", "elements",
+  "event_id", "retry"}`` for each event of a ``text/event-stream`` answer (``raw``: its exact lines);
+- ``{"kind": "end", "id", "run", "ms", "bytes", "body"}`` when the answer ends (``left``: the
+  browser went away first; ``error``: what broke; ``body``: the start of a text answer).
 
-`PreviewProxy.subscribe` gives a live feed of them; `PreviewProxy.records` the latest few hundred.
-When no child runs the answer is 503 ("Press Run"); when the child refuses or breaks before its
-headers, 502.
+Bodies and events are cut to a few kilobytes in the records, never in what is forwarded. When no
+child serves the answer is 503 ("Press Run"); when the child refuses or breaks before its head,
+502. The playground's own cookie never reaches the child, and the child can never set it.
 """
 
 from __future__ import annotations
@@ -26,36 +30,31 @@ import contextlib
 import itertools
 import json
 import time
-from collections import deque
+from collections.abc import AsyncIterator, Callable
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, unquote
+
+import h11
 
 from stario.datastar import data_fields
-from .security import COOKIE
 from stario.sse import ReadEvent, SSEParser
 
-__all__ = ["PreviewProxy", "Feed"]
+from .security import COOKIE_PREFIX
+
+__all__ = ["PreviewProxy"]
 
 _HOP_BY_HOP = frozenset(
     {
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "te",
-        "trailer",
-        "trailers",
-        "upgrade",
-        "proxy-connection",
-        "proxy-authenticate",
-        "proxy-authorization",
+        "connection", "keep-alive", "transfer-encoding", "te", "trailer", "trailers", "upgrade",
+        "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "expect",  # the ASGI server already answered any 100-continue
+        "content-length",  # set again from the body we send
     }
 )
-_ELEMENTS_LIMIT = 2048
-_DATA_LIMIT = 2048
-_RECORDS_KEPT = 500
+_TEXT_LIMIT = 4096  # characters of a body, an event's HTML or its raw text kept in a record
 _CONNECT_TIMEOUT = 5.0
+_BODY_LIMIT = 32 * 1024 * 1024  # a request body the proxy will hold (the app's own limit is usually 1 MiB)
 _READ_SIZE = 65536
 
 _NO_APP = (
@@ -74,132 +73,28 @@ def _error_page(title: str, detail: str) -> str:
     )
 
 
-class Feed:
-    """A live feed of records; bounded (a slow reader loses the oldest, counted in `dropped`).
-
-    Iterate it with ``async for``; stop it with `close` (or use it as an async context manager).
-    """
-
-    def __init__(self, proxy: PreviewProxy, size: int) -> None:
-        self._proxy = proxy
-        self._queue: deque[dict[str, Any]] = deque()
-        self._size = max(1, size)
-        self._wakeup = asyncio.Event()
-        self._closed = False
-        #: How many records were dropped because the reader fell behind.
-        self.dropped = 0
-        proxy._feeds.add(self)
-
-    def _put(self, record: dict[str, Any]) -> None:
-        if self._closed:
-            return
-        if len(self._queue) >= self._size:
-            self._queue.popleft()
-            self.dropped += 1
-        self._queue.append(record)
-        self._wakeup.set()
-
-    def __aiter__(self) -> Feed:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        while not self._queue:
-            if self._closed:
-                raise StopAsyncIteration
-            self._wakeup.clear()
-            await self._wakeup.wait()
-        return self._queue.popleft()
-
-    def close(self) -> None:
-        """Stop the feed; iteration ends once what is queued is read."""
-        if not self._closed:
-            self._closed = True
-            self._proxy._feeds.discard(self)
-            self._wakeup.set()
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Feed:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
-
-
-def _event_record(request_id: int, event: ReadEvent) -> dict[str, Any]:
-    kind, lines, event_id, retry = event
-    record: dict[str, Any] = {
-        "kind": "event",
-        "id": request_id,
-        "type": kind,
-        "selector": None,
-        "mode": None,
-        "signals": None,
-        "elements": None,
-        "event_id": event_id,
-        "retry": retry,
-    }
-    if not kind.startswith("datastar"):
-        record["data"] = _cut("\n".join(lines), _DATA_LIMIT)
-        return record
-    data = data_fields(lines)
-    record["selector"] = data.get("selector")
-    record["mode"] = data.get("mode", "outer" if kind == "datastar-patch-elements" else None)
-    if "elements" in data:
-        record["elements"] = _cut(data["elements"], _ELEMENTS_LIMIT)
-    if "signals" in data:
-        try:
-            record["signals"] = json.loads(data["signals"])
-        except ValueError:
-            record["signals"] = None
-            record["raw_signals"] = _cut(data["signals"], _DATA_LIMIT)
-    for key in ("namespace", "onlyIfMissing", "useViewTransition"):
-        if key in data:
-            record[key] = data[key]
-    return record
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
-
-
 class _Upstream(Exception):
     """The child refused, broke off, or answered something that is not HTTP."""
 
 
 class PreviewProxy:
-    """ASGI app: forwards each request to the runner's current child and records what passes.
+    """ASGI app: forwards each request to the runner's current child and reports what passes.
 
-    ``runner`` is anything with a ``port`` attribute (the child's loopback port, or None when no
-    child serves). ``keep`` is how many records `records` holds.
+    ``runner`` is anything with ``upstream`` (the child's Unix socket path, or None when nothing
+    serves) and ``run_id`` (the run that socket belongs to). ``report`` receives the records.
     """
 
-    def __init__(self, runner: Any, *, keep: int = _RECORDS_KEPT) -> None:
+    def __init__(self, runner: Any, report: Callable[[dict[str, Any]], Any] | None = None) -> None:
         self.runner = runner
-        self._records: deque[dict[str, Any]] = deque(maxlen=keep)
-        self._feeds: set[Feed] = set()
+        self.report = report
         self._ids = itertools.count(1)
 
-    # -- records ----------------------------------------------------------------------------------
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        """The latest records (oldest first), for a page that opens late."""
-        return list(self._records)
-
-    def subscribe(self, size: int = 10_000) -> Feed:
-        """A live feed of the records from now on; subscribed at once."""
-        return Feed(self, size)
-
-    def clear(self) -> None:
-        """Forget the kept records (a new run, say); feeds go on."""
-        self._records.clear()
-
     def _emit(self, record: dict[str, Any]) -> None:
-        self._records.append(record)
-        for feed in list(self._feeds):
-            feed._put(record)
+        if self.report is not None:
+            try:
+                self.report(record)
+            except Exception:  # pragma: no cover - the listener's problem, never the request's
+                pass
 
     # -- ASGI -------------------------------------------------------------------------------------
 
@@ -222,320 +117,360 @@ class PreviewProxy:
             await send({"type": "websocket.close", "code": 1000})
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        started = time.perf_counter()
-        request_id = next(self._ids)
+        exchange = _Exchange(self, scope, receive, send)
+        await exchange.run()
+
+
+class _Exchange:
+    """One request through the proxy: forward it, stream the answer back, report both."""
+
+    def __init__(self, proxy: PreviewProxy, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.proxy = proxy
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.id = next(proxy._ids)
+        self.run_id = getattr(proxy.runner, "run_id", 0)
+        self.started = time.perf_counter()
+        self.left = asyncio.Event()  # the browser went away
+        self.finished = False
+        self.headers_sent = False
+        self.body_bytes = 0
+        self.body_text: list[str] = []
+        self.error: str | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.too_large = False
+
+    def elapsed(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 2)
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        self.proxy._emit({"kind": kind, "id": self.id, "run": self.run_id, **fields})
+
+    async def run(self) -> None:
+        scope = self.scope
         method = scope.get("method", "GET")
         raw_path = scope.get("raw_path") or quote(scope.get("path", "/")).encode("latin-1")
         query = scope.get("query_string", b"")
         target = raw_path + (b"?" + query if query else b"")
-        path = target.decode("latin-1")
-        base = {
-            "kind": "request",
-            "id": request_id,
-            "method": method,
-            "path": path,
-            "intent": "Query" if method in ("GET", "HEAD") else "Command",
-            "at": time.time(),
-        }
-
-        def elapsed() -> float:
-            return round((time.perf_counter() - started) * 1000, 2)
-
-        port = getattr(self.runner, "port", None)
-        if port is None:
-            sent = await _answer(send, 503, _NO_APP)
-            self._emit({**base, "status": 503, "ms": elapsed(), "content_type": "text/html", "streaming": False, "error": "no app running"})
-            self._emit({"kind": "end", "id": request_id, "ms": elapsed(), "bytes": sent})
-            return
-
-        writer: asyncio.StreamWriter | None = None
-        watcher: asyncio.Task[None] | None = None
-        left = asyncio.Event()
-        headers_sent = False
-        finished = False
-        body_bytes = 0
-        error: str | None = None
-        recorded = False
-
-        async def watch() -> None:
-            # Only after the request body is read: from then on, receive() says only "disconnect".
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    break
-            if not finished:
-                left.set()
-                if writer is not None:
-                    writer.transport.abort()  # the child sees the disconnect; its finally runs
-
+        headers = [(k.lower(), v) for k, v in scope.get("headers", [])]
+        body = await self.read_body()
+        if body is None:
+            return  # the browser left while sending
+        self.report_request(method, target, headers, body)
         try:
-            try:
-                reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection("127.0.0.1", port, limit=_READ_SIZE * 4), _CONNECT_TIMEOUT
-                )
-            except (OSError, asyncio.TimeoutError) as exc:
-                raise _Upstream(f"the app did not accept the connection ({exc.__class__.__name__}: {exc})") from None
-            writer.write(_request_head(method, target, scope.get("headers", []), port))
-            ended = await _pump_body(receive, writer, scope.get("headers", []))
-            if not ended:  # the browser left while sending its body
-                left.set()
-                return
-            watcher = asyncio.create_task(watch(), name=f"preview.watch.{request_id}")
-            head = await _wait_or_leave(_read_head(reader), left)
-            if head is None:  # the browser left before the child answered
-                return
-            status, headers = head
-            content_type = next((v for k, v in headers if k == "content-type"), "")
-            streaming = content_type.split(";")[0].strip().lower() == "text/event-stream"
-            framing = _framing(method, status, headers)
-            out_headers = [
-                (k.encode("latin-1"), v.encode("latin-1"))
-                for k, v in headers
-                if k not in _HOP_BY_HOP and not k.startswith("proxy-")
-            ]
-            await send({"type": "http.response.start", "status": status, "headers": out_headers})
-            headers_sent = True
-            self._emit({**base, "status": status, "ms": elapsed(), "content_type": content_type, "streaming": streaming})
-            recorded = True
-
-            parser = SSEParser() if streaming else None
-            decoder = codecs.getincrementaldecoder("utf-8")("replace")
-            chunks = _body(reader, framing, headers)
-            try:
-                while True:
-                    # When the browser leaves, the watcher aborts the connection and this read ends.
-                    try:
-                        chunk = await chunks.__anext__()
-                    except StopAsyncIteration:
-                        break
-                    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
-                        if not left.is_set():
-                            error = f"the app broke off its response ({exc.__class__.__name__})"
-                        break
-                    if left.is_set():
-                        break
-                    body_bytes += len(chunk)
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                    if parser is not None:
-                        for event in parser.feed(decoder.decode(chunk)):
-                            self._emit(_event_record(request_id, event))
-            finally:
-                await chunks.aclose()
-            finished = True
-            if not left.is_set():
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except _Upstream as exc:
-            if not left.is_set():
-                error = str(exc)
-            if not headers_sent and not left.is_set():
-                body_bytes = await _answer(send, 502, _error_page("502 Bad Gateway", error))
-                self._emit({**base, "status": 502, "ms": elapsed(), "content_type": "text/html", "streaming": False, "error": error})
-                recorded = True
-            elif not left.is_set():
-                with contextlib.suppress(Exception):
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except Exception as exc:  # our own bug, or the ASGI server gone: answer if we still can
-            error = f"proxy error: {exc.__class__.__name__}: {exc}"
-            if not headers_sent and not left.is_set():
-                with contextlib.suppress(Exception):
-                    body_bytes = await _answer(send, 502, _error_page("502 Bad Gateway", error))
-                    self._emit({**base, "status": 502, "ms": elapsed(), "content_type": "text/html", "streaming": False, "error": error})
-                    recorded = True
-            else:
-                with contextlib.suppress(Exception):
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await self.respond(method, target, headers, body)
         finally:
-            finished = True
-            if watcher is not None:
-                watcher.cancel()
+            if self.headers_sent:
+                self.report_end()
+
+    async def respond(self, method: str, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """Answer: from the child when one serves, else from the proxy (503 no app, 502 a broken one)."""
+        if self.too_large:
+            await self.answer(413, _error_page("413 Content Too Large", "the preview passes bodies up to 32 MiB"),
+                              error="request body over 32 MiB")
+            return
+        upstream = getattr(self.proxy.runner, "upstream", None)
+        if upstream is None:
+            await self.answer(503, _NO_APP, error="no app running: press Run")
+            return
+        watcher = asyncio.create_task(self.watch(), name=f"preview.watch.{self.id}")
+        try:
+            await self.forward(upstream, method, target, headers, body)
+        except _Upstream as exc:
+            if not self.left.is_set():
+                self.error = str(exc)
+                if not self.headers_sent:
+                    await self.answer(502, _error_page("502 Bad Gateway", self.error), error=self.error)
+                else:
+                    with contextlib.suppress(Exception):
+                        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+        except Exception as exc:  # our own bug, or the ASGI server gone: answer if we still can
+            self.error = f"proxy error: {exc.__class__.__name__}: {exc}"
+            with contextlib.suppress(Exception):
+                if not self.headers_sent and not self.left.is_set():
+                    await self.answer(502, _error_page("502 Bad Gateway", self.error), error=self.error)
+                else:
+                    await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            self.finished = True
+            watcher.cancel()
+            with contextlib.suppress(BaseException):
+                await watcher
+            if self.writer is not None:
+                self.writer.transport.abort()
+
+    async def read_body(self) -> bytes | None:
+        """The whole request body (pages and Datastar actions send small ones), or None if the browser left."""
+        chunks = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > _BODY_LIMIT:
+                self.too_large = True
+                return b"".join(chunks)[:_TEXT_LIMIT]
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def watch(self) -> None:
+        # The body is read: from now on, receive() says only "disconnect".
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                break
+        if not self.finished:
+            self.left.set()
+            if self.writer is not None:
+                self.writer.transport.abort()  # the child sees the disconnect; its finally runs
+
+    def report_request(self, method: str, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        text_target = target.decode("latin-1")
+        path, _, query_text = text_target.partition("?")
+        query = parse_qsl(query_text, keep_blank_values=True)
+        named = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers}
+        self.emit(
+            "request",
+            method=method,
+            target=text_target,
+            path=_unquote(path),
+            query=[[k, v] for k, v in query if k != "datastar"],
+            signals=_signals(method, query, named.get("content-type", ""), body),
+            intent="Query" if method in ("GET", "HEAD") else "Command",
+            dest=named.get("sec-fetch-dest", ""),
+            navigation=named.get("sec-fetch-mode") == "navigate",
+            request_headers=[[k.decode("latin-1"), v.decode("latin-1")] for k, v in _without_playground_cookie(headers)],
+            request_body=_cut(body.decode("utf-8", "replace")) if body else "",
+            at=time.time(),
+        )
+
+    def report_end(self) -> None:
+        end: dict[str, Any] = {"ms": self.elapsed(), "bytes": self.body_bytes}
+        if self.body_text:
+            end["body"] = _cut("".join(self.body_text))
+        if self.left.is_set():
+            end["left"] = True
+        if self.error:
+            end["error"] = self.error
+        self.emit("end", **end)
+
+    async def answer(self, status: int, html: str, *, error: str) -> None:
+        """Answer from the proxy itself (no app, or a broken one), and report it."""
+        body = html.encode()
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+        ]
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})
+        self.headers_sent = True
+        self.body_bytes = len(body)
+        self.error = error
+        self.emit("response", status=status, response_headers=_text_headers(headers), content_type="text/html",
+                  streaming=False, ms=self.elapsed())
+
+    async def forward(self, upstream: str, method: str, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        try:
+            reader, self.writer = await asyncio.wait_for(asyncio.open_unix_connection(upstream, limit=_READ_SIZE * 4), _CONNECT_TIMEOUT)
+        except (OSError, asyncio.TimeoutError) as exc:
+            raise _Upstream(f"the app did not accept the connection ({exc.__class__.__name__}: {exc})") from None
+        connection = h11.Connection(h11.CLIENT)
+        request = h11.Request(method=method, target=target, headers=_upstream_headers(headers, body))
+        self.writer.write(connection.send(request) + connection.send(h11.Data(data=body)) if body else connection.send(request))
+        self.writer.write(connection.send(h11.EndOfMessage()))
+        with contextlib.suppress(OSError):
+            await self.writer.drain()
+
+        response = await self.until_left(_read_head(connection, reader))
+        if response is None:
+            return  # the browser left before the child answered
+        out_headers = [(k, v) for k, v in response.headers if k.decode("latin-1") not in _HOP_BY_HOP and not _sets_playground_cookie(k, v)]
+        content_type = next((v.decode("latin-1") for k, v in response.headers if k == b"content-type"), "")
+        streaming = content_type.split(";")[0].strip().lower() == "text/event-stream"
+        length = next((v for k, v in response.headers if k == b"content-length"), None)
+        if length is not None and not streaming:
+            out_headers.append((b"content-length", length))
+        await self.send({"type": "http.response.start", "status": response.status_code, "headers": out_headers})
+        self.headers_sent = True
+        self.emit("response", status=response.status_code, response_headers=_text_headers(response.headers),
+                  content_type=content_type, streaming=streaming, ms=self.elapsed())
+        await self.stream_body(connection, reader, content_type, streaming)
+
+    async def until_left(self, awaitable: Any) -> Any:
+        """Await ``awaitable`` unless the browser leaves first (then None)."""
+        task = asyncio.ensure_future(awaitable)
+        leaving = asyncio.ensure_future(self.left.wait())
+        try:
+            await asyncio.wait((task, leaving), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            leaving.cancel()
+            if not task.done():
+                task.cancel()
                 with contextlib.suppress(BaseException):
-                    await watcher
-            if writer is not None:
-                writer.transport.abort()
-            if recorded:
-                end: dict[str, Any] = {"kind": "end", "id": request_id, "ms": elapsed(), "bytes": body_bytes}
-                if left.is_set():
-                    end["left"] = True
-                if error:
-                    end["error"] = error
-                self._emit(end)
+                    await task
+        if task.cancelled() or not task.done():
+            return None
+        return task.result()
+
+    async def stream_body(self, connection: h11.Connection, reader: asyncio.StreamReader, content_type: str, streaming: bool) -> None:
+        parser = SSEParser() if streaming else None
+        keep_text = not streaming and _is_text(content_type)
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        events = 0
+        async for chunk in _body(connection, reader):
+            if self.left.is_set():
+                return
+            self.body_bytes += len(chunk)
+            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if parser is not None:
+                for event in parser.feed(decoder.decode(chunk)):
+                    events += 1
+                    self.emit("event", n=events, **_event_fields(event))
+            elif keep_text and sum(map(len, self.body_text)) < _TEXT_LIMIT:
+                self.body_text.append(decoder.decode(chunk))
+        if not self.left.is_set():
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-# -- HTTP/1.1 to the child ------------------------------------------------------------------------
+# -- HTTP/1.1 to the child, through h11 --------------------------------------------------------------
 
 
-def _request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]], port: int) -> bytes:
-    lines = [method.encode("latin-1") + b" " + target + b" HTTP/1.1"]
-    named = {k.lower().decode("latin-1", "replace").strip() for k, _ in headers}
+def _upstream_headers(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[bytes, bytes]]:
+    """The browser's headers, less hop-by-hop ones and the playground's cookie; the body's length set."""
     connection_tokens = {
-        token.strip().lower()
-        for k, v in headers
-        if k.lower() == b"connection"
-        for token in v.decode("latin-1").split(",")
+        token.strip().lower().encode() for k, v in headers if k == b"connection" for token in v.decode("latin-1").split(",")
     }
-    has_length = False
-    for raw_name, value in headers:
-        name = raw_name.lower().decode("latin-1", "replace").strip()
-        if name in _HOP_BY_HOP or name.startswith("proxy-") or name in connection_tokens:
-            continue
-        if name == "cookie":
-            kept = _without_playground_cookie(value.decode("latin-1"))
+    kept = [
+        (k, v)
+        for k, v in _without_playground_cookie(headers)
+        if k.decode("latin-1") not in _HOP_BY_HOP and not k.startswith(b"proxy-") and k not in connection_tokens
+    ]
+    if not any(k == b"host" for k, _ in kept):
+        kept.append((b"host", b"127.0.0.1"))
+    if body:
+        kept.append((b"content-length", str(len(body)).encode()))
+    kept.append((b"connection", b"close"))
+    return kept
+
+
+def _without_playground_cookie(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    out = []
+    for name, value in headers:
+        if name == b"cookie":
+            parts = [part.strip() for part in value.decode("latin-1").split(";")]
+            kept = "; ".join(p for p in parts if p and not p.split("=", 1)[0].strip().startswith(COOKIE_PREFIX))
             if not kept:
                 continue
             value = kept.encode("latin-1")
-        if name == "content-length":
-            has_length = True
-        lines.append(raw_name + b": " + value)
-    if "host" not in named:
-        lines.append(f"Host: 127.0.0.1:{port}".encode())
-    if not has_length and _has_body(headers):
-        lines.append(b"Transfer-Encoding: chunked")
-    lines.append(b"Connection: close")
-    return b"\r\n".join(lines) + b"\r\n\r\n"
+        out.append((name, value))
+    return out
 
 
-def _without_playground_cookie(header: str) -> str:
-    parts = [part.strip() for part in header.split(";")]
-    return "; ".join(p for p in parts if p and p.split("=", 1)[0].strip() != COOKIE)
+def _sets_playground_cookie(name: bytes, value: bytes) -> bool:
+    """A ``Set-Cookie`` from the learner's app naming the playground's cookie: never passed on."""
+    return name == b"set-cookie" and value.decode("latin-1").split("=", 1)[0].strip().startswith(COOKIE_PREFIX)
 
 
-def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
-    """A request without Content-Length has a body only when it came chunked."""
-    return any(k.lower() == b"transfer-encoding" for k, _ in headers)
-
-
-async def _pump_body(receive: Any, writer: asyncio.StreamWriter, headers: list[tuple[bytes, bytes]]) -> bool:
-    """Forward the request body; False when the browser disconnected first."""
-    chunked = not any(k.lower() == b"content-length" for k, _ in headers) and _has_body(headers)
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return False
-        body = message.get("body", b"")
-        if body:
-            writer.write(b"%x\r\n%s\r\n" % (len(body), body) if chunked else body)
-            with contextlib.suppress(OSError):
-                await writer.drain()  # a child that stops reading still gets to answer
-        if not message.get("more_body", False):
-            if chunked:
-                writer.write(b"0\r\n\r\n")
-            with contextlib.suppress(OSError):
-                await writer.drain()
-            return True
-
-
-async def _wait_or_leave(awaitable: Any, left: asyncio.Event) -> Any:
-    """Await ``awaitable`` unless the browser leaves first (then None)."""
-    if left.is_set():
-        if asyncio.iscoroutine(awaitable):
-            awaitable.close()
-        return None
-    task = asyncio.ensure_future(awaitable)
-    leaving = asyncio.ensure_future(left.wait())
-    try:
-        await asyncio.wait((task, leaving), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        leaving.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-    if task.cancelled() or not task.done():
-        return None
-    return task.result()
-
-
-async def _read_head(reader: asyncio.StreamReader) -> tuple[int, list[tuple[str, str]]]:
+async def _read_head(connection: h11.Connection, reader: asyncio.StreamReader) -> h11.Response:
     while True:
         try:
-            line = await reader.readuntil(b"\n")
-        except (asyncio.IncompleteReadError, OSError) as exc:
-            raise _Upstream(f"the app closed the connection without answering ({exc.__class__.__name__})") from None
-        except asyncio.LimitOverrunError:
-            raise _Upstream("the app sent an overlong status line") from None
-        parts = line.decode("latin-1").strip().split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            raise _Upstream(f"the app answered something that is not HTTP: {line[:80]!r}")
-        status = int(parts[1])
-        headers: list[tuple[str, str]] = []
-        while True:
+            event = connection.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise _Upstream(f"the app closed the connection or answered something that is not HTTP ({exc})") from None
+        if event is h11.NEED_DATA:
             try:
-                line = await reader.readuntil(b"\n")
-            except (asyncio.IncompleteReadError, OSError, asyncio.LimitOverrunError) as exc:
-                raise _Upstream(f"the app broke off its headers ({exc.__class__.__name__})") from None
-            text = line.decode("latin-1").rstrip("\r\n")
-            if not text:
-                break
-            name, colon, value = text.partition(":")
-            if colon:
-                headers.append((name.strip().lower(), value.strip()))
-        if 100 <= status < 200 and status != 101:
-            continue  # an interim answer (100 Continue): the real one follows
-        return status, headers
+                data = await reader.read(_READ_SIZE)
+            except OSError as exc:
+                raise _Upstream(f"the app broke off ({exc.__class__.__name__})") from None
+            connection.receive_data(data)  # b"" tells h11 the app closed the connection
+        elif isinstance(event, h11.Response):
+            return event
+        elif isinstance(event, h11.ConnectionClosed):
+            raise _Upstream("the app closed the connection without answering")
+        # an InformationalResponse (100 Continue): the real answer follows
 
 
-def _framing(method: str, status: int, headers: list[tuple[str, str]]) -> str | int | None:
-    """``None`` (no body), ``"chunked"``, a Content-Length, or ``"close"`` (read to the end)."""
-    if method == "HEAD" or 100 <= status < 200 or status in (204, 304):
+async def _body(connection: h11.Connection, reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    """The answer's body, piece by piece as it arrives."""
+    while True:
+        try:
+            event = connection.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise _Upstream(f"the app broke off its answer ({exc})") from None
+        if event is h11.NEED_DATA:
+            try:
+                data = await reader.read(_READ_SIZE)
+            except OSError as exc:
+                raise _Upstream(f"the app broke off its answer ({exc.__class__.__name__})") from None
+            connection.receive_data(data)
+        elif isinstance(event, h11.Data):
+            yield bytes(event.data)
+        elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+            return
+
+
+# -- what the records say -------------------------------------------------------------------------
+
+
+def _event_fields(event: ReadEvent) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "type": event.type,
+        "raw": _cut(event.raw),
+        "event_id": event.id,
+        "retry": event.retry,
+        "selector": None,
+        "mode": None,
+        "signals": None,
+        "elements": None,
+    }
+    if not event.type.startswith("datastar"):
+        return fields
+    data = data_fields(event.data)
+    fields["selector"] = data.get("selector")
+    fields["mode"] = data.get("mode", "outer" if event.type == "datastar-patch-elements" else None)
+    if "elements" in data:
+        fields["elements"] = _cut(data["elements"])
+    if "signals" in data:
+        try:
+            fields["signals"] = json.loads(data["signals"])
+        except ValueError:
+            fields["signals"] = None
+    if "script" in data:
+        fields["elements"] = _cut(data["script"])
+    return fields
+
+
+def _signals(method: str, query: list[tuple[str, str]], content_type: str, body: bytes) -> Any:
+    """The Datastar signals a request carried (the ``datastar`` parameter, or a JSON body), decoded."""
+    raw: str | None = None
+    if method in ("GET", "HEAD", "DELETE"):
+        raw = next((v for k, v in query if k == "datastar"), None)
+    elif body and "json" in content_type:
+        raw = body.decode("utf-8", "replace")
+    if raw is None:
         return None
-    encodings = [v.lower() for k, v in headers if k == "transfer-encoding"]
-    if encodings and "chunked" in encodings[-1]:
-        return "chunked"
-    for name, value in headers:
-        if name == "content-length" and value.isdigit():
-            return int(value)
-    return "close"
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
 
 
-async def _body(reader: asyncio.StreamReader, framing: str | int | None, headers: list[tuple[str, str]]) -> Any:
-    """The response body, piece by piece as it arrives."""
-    if framing is None:
-        return
-    if framing == "chunked":
-        while True:
-            line = await reader.readuntil(b"\n")
-            size_text = line.split(b";", 1)[0].strip()
-            size = int(size_text, 16)  # ValueError on garbage: the caller ends the stream
-            if size == 0:
-                while (await reader.readuntil(b"\n")).strip():  # trailers, then the last CRLF
-                    pass
-                return
-            remaining = size
-            while remaining:
-                piece = await reader.read(min(remaining, _READ_SIZE))
-                if not piece:
-                    raise asyncio.IncompleteReadError(b"", remaining)
-                remaining -= len(piece)
-                yield piece
-            await reader.readexactly(2)  # the CRLF after each chunk
-    elif isinstance(framing, int):
-        remaining = framing
-        while remaining:
-            piece = await reader.read(min(remaining, _READ_SIZE))
-            if not piece:
-                raise asyncio.IncompleteReadError(b"", remaining)
-            remaining -= len(piece)
-            yield piece
-    else:
-        while True:
-            piece = await reader.read(_READ_SIZE)
-            if not piece:
-                return
-            yield piece
+def _unquote(path: str) -> str:
+    return unquote(path, errors="replace")
 
 
-async def _answer(send: Any, status: int, html: str) -> int:
-    body = html.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-    return len(body)
+def _text_headers(headers: Any) -> list[list[str]]:
+    return [[bytes(k).decode("latin-1"), bytes(v).decode("latin-1")] for k, v in headers]
+
+
+def _is_text(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind.startswith("text/") or kind.endswith(("json", "javascript", "xml"))
+
+
+def _cut(text: str, limit: int = _TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"

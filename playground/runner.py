@@ -1,12 +1,23 @@
-"""Runs the learner's code in a child process, one at a time, with a warm spare waiting.
+"""Runs the learner's code in child processes: one app serving at a time, checks beside it.
 
-Each run kills the previous child and hands the code to the spare (a child that has already imported
-Stario and uvicorn and bound a loopback port), then waits until it serves or fails. The child is killed
-on the next run, on `Runner.stop` (and at interpreter exit), and when it passes its limits: the
-start-up wall time (enforced here), memory (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``), both set in
-the child. Failures come back as a `RunResult` with a kind and the line in the learner's file.
+Each run kills the previous child and hands the code to the spare (a child that has already
+imported Stario and uvicorn and bound its Unix socket), then waits until it serves or fails.
+A check takes the spare too, runs the lesson's checks in it and ends it. Children live under
+limits: the import and check wall times and a handler that blocks the loop (enforced by the
+child's watchdog, and here as a backstop), memory (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``).
 
-Spans from the running child arrive live on `Runner.spans`; what it prints is kept in `Runner.output`.
+Nothing here ever waits on a learner process's pipes: the child's output and control pipes are
+ours, read as data arrives and closed when we are done, whoever else holds them open. Killing
+a child kills every process its code started (`stario.playground.processes`).
+
+What happens is told to ``report(record)`` as plain dicts, each with the ``run`` it belongs to:
+
+- ``{"kind": "status", "run", "owner", "state", "text", ...}``: ``starting``, ``running``,
+  ``failed`` (it did not start: ``error``, ``line``, ``traceback``), ``crashed`` (it died
+  while serving), ``timeout``, ``stuck`` (a handler holds the loop: ``line``), ``stopped``;
+- ``{"kind": "output", "run", "text"}``: what the app printed (stdout and stderr);
+- ``{"kind": "span", "run", "span"}``: a span the app ended (``Span.to_dict()``);
+- ``{"kind": "error", "run", "error", "line", "traceback", "request"}``: a handler raised.
 """
 
 from __future__ import annotations
@@ -14,41 +25,41 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import itertools
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import stario
 
-__all__ = ["Runner", "RunResult", "SpanFeed"]
+from .processes import MARK, kill_marked, kill_tree
+
+__all__ = ["Runner", "RunResult", "CheckOutcome"]
 
 _OUTPUT_LIMIT = 64 * 1024  # bytes of learner output kept per child (the newest)
-_LIVE: set[int] = set()  # process groups of every child alive, for the atexit kill
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
+_LIVE: set[int] = set()  # every child alive, for the atexit kill
+_PREFIX = f"{os.getpid()}."  # the MARK value of every child of this process starts so
 
 
 @atexit.register
 def _kill_all() -> None:
     for pid in list(_LIVE):
-        _kill_group(pid)
+        kill_tree(pid)
     _LIVE.clear()
+    kill_marked(_PREFIX, prefix=True)
 
 
 @dataclass
 class RunResult:
-    """How a run went.
+    """How a run's start went.
 
     ``kind`` is one of ``"ok"``, ``"syntax"``, ``"crash"``, ``"timeout"``, ``"memory"``, ``"no-app"``.
     ``line`` is the line in the learner's file (when known); ``traceback`` is the learner's part of it.
@@ -56,7 +67,7 @@ class RunResult:
 
     ok: bool
     kind: str
-    port: int | None = None
+    run: int = 0
     error: str | None = None
     line: int | None = None
     offset: int | None = None
@@ -66,65 +77,40 @@ class RunResult:
     warm: bool = False  # a spare was already waiting when the run began
 
 
-class SpanFeed:
-    """Span dicts (``Span.to_dict()``) from the current child, as they end; stop with `close`."""
+@dataclass
+class CheckOutcome:
+    """How a check went: ``kind`` ``"ok"`` (the checks ran: see ``results``) or why they could not."""
 
-    def __init__(self, runner: Runner, size: int) -> None:
-        self._runner = runner
-        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(size)
-        self._closed = False
-        runner._feeds.add(self)
+    kind: str
+    results: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # what the app raised meanwhile
+    error: str | None = None
+    line: int | None = None
+    traceback: str | None = None
+    output: str = ""
+    ms: float = 0.0
 
-    def _put(self, item: dict[str, Any] | None) -> None:
-        if self._closed:
-            return
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:  # a slow reader loses the oldest, not the newest
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self._queue.get_nowait()
-            self._queue.put_nowait(item)
-
-    def __aiter__(self) -> SpanFeed:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        if self._closed and self._queue.empty():
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if item is None:
-            self._closed = True
-            self._runner._feeds.discard(self)
-            raise StopAsyncIteration
-        return item
-
-    def close(self) -> None:
-        """Stop the feed; iteration ends once what is queued is read."""
-        if not self._closed:
-            self._runner._feeds.discard(self)
-            self._put(None)
-            self._closed = True
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> SpanFeed:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+    @property
+    def passed(self) -> bool:
+        """Every check ran and passed."""
+        return self.kind == "ok" and bool(self.results) and all(r.get("passed") for r in self.results)
 
 
 @dataclass(eq=False)
 class _Child:
     proc: asyncio.subprocess.Process
+    socket: str
+    mark: str
     waiting: asyncio.Future[dict[str, Any]]
-    result: asyncio.Future[dict[str, Any]]
+    answer: asyncio.Future[dict[str, Any]]
+    stdin: asyncio.WriteTransport
     output: bytearray = field(default_factory=bytearray)
-    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-    port: int | None = None
+    transports: list[asyncio.BaseTransport] = field(default_factory=list)
+    run: int = 0
+    owner: str = ""
     ready: bool = False
     killed: bool = False
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def pid(self) -> int:
@@ -138,36 +124,57 @@ class _Child:
         return self.output.decode("utf-8", "replace")
 
 
-class Runner:
-    """One learner app at a time, in a child process on a private loopback port.
+class _Pipe(asyncio.Protocol):
+    """Hands whatever arrives on a pipe to a callback, and says when it closes."""
 
-    ``on_exit(returncode, output)`` is called when a child that was serving dies on its own
-    (a crash after start-up, or the CPU limit); `status` and `returncode` say the same.
-    """
+    def __init__(self, on_data: Callable[[bytes], None], on_close: Callable[[], None]) -> None:
+        self.on_data = on_data
+        self.on_close = on_close
+
+    def data_received(self, data: bytes) -> None:
+        self.on_data(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.on_close()
+
+
+class Runner:
+    """One learner app serving at a time (and checks beside it), each in a child process."""
 
     def __init__(
         self,
         *,
         startup_timeout: float = 5.0,
         memory_mb: int = 512,
-        cpu_seconds: int = 30,
+        cpu_seconds: int = 60,
+        stuck_seconds: float = 10.0,
+        check_seconds: float = 10.0,
         spare: bool = True,
         cwd: str | None = None,
-        on_exit: Callable[[int, str], Any] | None = None,
+        report: Callable[[dict[str, Any]], Any] | None = None,
     ) -> None:
         self.startup_timeout = startup_timeout
         self.memory_mb = memory_mb
         self.cpu_seconds = cpu_seconds
+        self.stuck_seconds = stuck_seconds
+        self.check_seconds = check_seconds
         self.use_spare = spare
         self.cwd = cwd
-        self.on_exit = on_exit
+        self.report = report
         self._current: _Child | None = None
         self._spare: _Child | None = None
         self._spare_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
-        self._feeds: set[SpanFeed] = set()
         self._children: set[_Child] = set()  # every child not yet killed, whatever its role
+        self._serial = itertools.count(1)
+        self._runs = itertools.count(1)
+        self._folder: str | None = None
         self._stopped = False
+        #: The run the serving child belongs to (0 before the first run), and whose it is.
+        self.run_id = 0
+        self.owner = ""
+        #: What the current run is doing: idle, starting, running, failed, crashed, timeout, stuck, stopped.
+        self.state = "idle"
 
     # -- public -------------------------------------------------------------------------------
 
@@ -181,34 +188,75 @@ class Runner:
         else:
             await self._ensure_spare()
 
-    async def run(self, code: str, filename: str = "app.py") -> RunResult:
+    async def run(self, code: str, *, owner: str = "", filename: str = "app.py") -> RunResult:
         """Kill the current child, run ``code`` in the spare (or a new child), and wait until it serves or fails."""
         async with self._lock:
             self._stopped = False
             started = time.perf_counter()
-            await self._kill(self._current)
-            self._current = None
-            spare = self._spare
-            warm = spare is not None and spare.alive and spare.waiting.done()
-            if self._spare_task is not None and not self._spare_task.done():
-                await asyncio.shield(self._spare_task)  # a spare on its way is still the quickest
-            child, self._spare = self._spare, None
-            if child is None or not child.alive:
-                await self._kill(child)
-                child = await self._spawn()
+            run = next(self._runs)
+            previous, self._current = self._current, None
+            if previous is not None:
+                await self._kill(previous)
+            self.run_id, self.owner = run, owner
+            self._set_state("starting", "starting…")
+            child, warm = await self._take_spare()
+            child.run, child.owner = run, owner
             self._current = child
-            try:
-                result = await self._deliver(child, code, filename, started)
-            finally:
-                if self.use_spare and not self._stopped:
-                    self._spare_task = asyncio.create_task(self._ensure_spare())
-            result.warm = warm
-            if not result.ok:
+            answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, self.startup_timeout)
+            result = self._run_result(child, answer, started)
+            result.run, result.warm = run, warm
+            if result.ok:
+                child.ready = True
+                self._set_state("running", f"running ({result.startup_ms:.0f} ms to start)")
+            else:
+                await self._kill(child)
                 self._current = None
+                self._set_state(
+                    "timeout" if result.kind == "timeout" else "failed",
+                    _failure_text(result.kind, result.error, result.line),
+                    error=result.error, line=result.line, traceback=result.traceback, failure=result.kind,
+                )
             return result
 
+    async def check(self, code: str, lesson: Path) -> CheckOutcome:
+        """Run ``lesson``'s checks against ``code`` in a child of its own; the serving app is left alone."""
+        started = time.perf_counter()
+        async with self._lock:
+            child, _ = await self._take_spare()
+        child.owner = "check"
+        try:
+            answer = await self._deliver(
+                child, {"mode": "check", "code": code, "lesson": str(lesson), "filename": "app.py"}, self.check_seconds + 5
+            )
+            # The answer comes before the exit: let the last of the output arrive.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(child.ended.wait(), 0.5)
+        finally:
+            await self._kill(child)
+        ms = (time.perf_counter() - started) * 1000
+        kind = answer.get("kind")
+        if kind == "checks":
+            return CheckOutcome("ok", answer.get("results") or [], answer.get("errors") or [], output=child.text(), ms=ms)
+        return CheckOutcome(
+            kind if kind in ("syntax", "timeout", "memory") else "crash",
+            errors=[],
+            error=answer.get("error"),
+            line=answer.get("line"),
+            traceback=answer.get("traceback"),
+            output=child.text(),
+            ms=ms,
+        )
+
+    async def halt(self) -> None:
+        """Stop the serving child, if any (nothing runs until the next `run`)."""
+        async with self._lock:
+            child, self._current = self._current, None
+            if child is not None:
+                await self._kill(child)
+                self._set_state("stopped", "stopped")
+
     async def stop(self) -> None:
-        """Kill every child (current and spare) and end the span feeds."""
+        """Kill every child (current, spare, checks) and what they started."""
         self._stopped = True
         if self._spare_task is not None:
             self._spare_task.cancel()
@@ -218,14 +266,16 @@ class Runner:
         self._current = self._spare = None
         for child in list(self._children):
             await self._kill(child)
-        for feed in list(self._feeds):
-            feed.close()
+        kill_marked(_PREFIX, prefix=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     @property
-    def port(self) -> int | None:
-        """The loopback port the current child serves on, or None."""
+    def upstream(self) -> str | None:
+        """The Unix socket the current child serves on, or None when nothing serves."""
         child = self._current
-        return child.port if child is not None and child.ready and child.alive else None
+        return child.socket if child is not None and child.ready and child.alive else None
 
     @property
     def pid(self) -> int | None:
@@ -237,23 +287,38 @@ class Runner:
         """How the current child ended (negative: the signal), or None while it runs or when there is none."""
         return self._current.proc.returncode if self._current is not None else None
 
-    @property
-    def status(self) -> str:
-        """``"idle"`` (nothing run), ``"serving"``, ``"exited"`` (it died after start-up: see `returncode`)."""
-        child = self._current
-        if child is None:
-            return "idle"
-        return "serving" if child.proc.returncode is None else "exited"
-
     def output(self) -> str:
         """What the current child printed (stdout and stderr, the newest 64 KiB)."""
         return self._current.text() if self._current is not None else ""
 
-    def spans(self, size: int = 10_000) -> SpanFeed:
-        """A feed of span dicts from the current child (and the next ones), live; subscribed at once."""
-        return SpanFeed(self, size)
+    # -- telling -------------------------------------------------------------------------------
+
+    def _tell(self, record: dict[str, Any]) -> None:
+        if self.report is not None:
+            try:
+                self.report(record)
+            except Exception:  # pragma: no cover - the listener's problem, never the runner's
+                pass
+
+    def _set_state(self, state: str, text: str, **details: Any) -> None:
+        self.state = state
+        self._tell({"kind": "status", "run": self.run_id, "owner": self.owner, "state": state, "text": text, **details})
 
     # -- children -------------------------------------------------------------------------------
+
+    async def _take_spare(self) -> tuple[_Child, bool]:
+        spare = self._spare
+        warm = spare is not None and spare.alive and spare.waiting.done()
+        if self._spare_task is not None and not self._spare_task.done():
+            await asyncio.shield(self._spare_task)  # a spare on its way is still the quickest
+        child, self._spare = self._spare, None
+        if child is None or not child.alive:
+            if child is not None:
+                await self._kill(child)
+            child = await self._spawn()
+        if self.use_spare and not self._stopped:
+            self._spare_task = asyncio.create_task(self._ensure_spare())
+        return child, warm
 
     async def _ensure_spare(self) -> None:
         if self._spare is not None and self._spare.alive:
@@ -272,176 +337,196 @@ class Runner:
             return
         self._spare = child
 
+    def _socket_path(self, serial: int) -> str:
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="stario-playground-")  # mode 0700: ours alone
+        return os.path.join(self._folder, f"child-{serial}.sock")
+
     async def _spawn(self) -> _Child:
         loop = asyncio.get_running_loop()
-        read_fd, write_fd = os.pipe()
+        serial = next(self._serial)
+        mark = f"{_PREFIX}{serial}"
+        path = self._socket_path(serial)
         env = dict(os.environ)
         env.pop("STARIO_TRACER", None)  # the learner's spans come here, not into the playground's traces
         env["PYTHONUNBUFFERED"] = "1"  # prints show up as they happen
         env["MALLOC_ARENA_MAX"] = "2"  # per-thread arenas reserve address space that RLIMIT_AS counts
+        env[MARK] = mark  # inherited by all it starts, so strays can be found
         package_root = os.path.dirname(os.path.dirname(os.path.abspath(stario.__file__)))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        # Our own pipes, not asyncio's: a subprocess transport waits for its pipes to close before
+        # it reports the exit, and a process the learner started may hold them open for ever.
+        control_read, control_write = os.pipe()
+        output_read, output_write = os.pipe()
+        stdin_read, stdin_write = os.pipe()
         try:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "stario.playground.child",
-                "--ctl",
-                str(write_fd),
-                "--memory-mb",
-                str(self.memory_mb),
-                "--cpu-seconds",
-                str(self.cpu_seconds),
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                pass_fds=(write_fd,),
-                start_new_session=True,
-                cwd=self.cwd,
-                env=env,
+                sys.executable, "-m", "stario.playground.child",
+                "--ctl", str(control_write), "--socket", path,
+                "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
+                "--import-seconds", str(self.startup_timeout), "--stuck-seconds", str(self.stuck_seconds),
+                "--check-seconds", str(self.check_seconds),
+                stdin=stdin_read, stdout=output_write, stderr=output_write,
+                pass_fds=(control_write,), start_new_session=True, cwd=self.cwd, env=env,
             )
         except BaseException:
-            os.close(read_fd)
+            for fd in (control_read, output_read, stdin_write):
+                os.close(fd)
             raise
         finally:
-            os.close(write_fd)
+            for fd in (control_write, output_write, stdin_read):
+                os.close(fd)
         _LIVE.add(proc.pid)
-        child = _Child(proc=proc, waiting=loop.create_future(), result=loop.create_future())
+        stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(stdin_write, "wb", buffering=0))
+        child = _Child(proc, path, mark, loop.create_future(), loop.create_future(), stdin)  # type: ignore[arg-type]
         self._children.add(child)
-        reader = asyncio.StreamReader(limit=16 * 1024 * 1024)
-        transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
-        )
-        child.tasks.append(asyncio.create_task(self._read_control(child, reader, transport)))
-        child.tasks.append(asyncio.create_task(self._read_output(child)))
-        child.tasks.append(asyncio.create_task(self._watch(child)))
-        return child
+        buffer = bytearray()
 
-    async def _read_control(self, child: _Child, reader: asyncio.StreamReader, transport: asyncio.BaseTransport) -> None:
-        try:
-            while True:
-                line = await reader.readline()
-                if not line:
-                    return
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
-                kind = message.get("kind")
-                if kind == "span":
-                    if child is self._current:
-                        span = message.get("span")
-                        for feed in list(self._feeds):
-                            feed._put(span)
-                elif kind == "waiting":
-                    if not child.waiting.done():
-                        child.waiting.set_result(message)
-                elif not child.result.done():
-                    child.result.set_result(message)
-        finally:
-            transport.close()
-            for future in (child.waiting, child.result):
+        def on_control(data: bytes) -> None:
+            buffer.extend(data)
+            while (end := buffer.find(b"\n")) >= 0:
+                line = bytes(buffer[:end])
+                del buffer[: end + 1]
+                with contextlib.suppress(ValueError):
+                    self._on_message(child, json.loads(line))
+
+        def on_control_closed() -> None:
+            for future in (child.waiting, child.answer):
                 if not future.done():
                     future.set_exception(RuntimeError("the child ended"))
                     future.exception()  # retrieved: nobody may be waiting for it
 
-    async def _read_output(self, child: _Child) -> None:
-        stream = child.proc.stdout
-        assert stream is not None
-        while True:
-            chunk = await stream.read(65536)
-            if not chunk:
-                return
-            child.output += chunk
+        def on_output(data: bytes) -> None:
+            child.output += data
             if len(child.output) > _OUTPUT_LIMIT:
                 del child.output[: len(child.output) - _OUTPUT_LIMIT]
+            if child.run and child is self._current:
+                self._tell({"kind": "output", "run": child.run, "text": data.decode("utf-8", "replace")})
+
+        control, _ = await loop.connect_read_pipe(lambda: _Pipe(on_control, on_control_closed), os.fdopen(control_read, "rb", buffering=0))
+        output, _ = await loop.connect_read_pipe(lambda: _Pipe(on_output, lambda: None), os.fdopen(output_read, "rb", buffering=0))
+        child.transports += [control, output, stdin]
+        asyncio.create_task(self._watch(child), name=f"playground.child.{proc.pid}")
+        return child
+
+    def _on_message(self, child: _Child, message: dict[str, Any]) -> None:
+        kind = message.get("kind")
+        current = child is self._current and child.run == self.run_id
+        if kind == "waiting":
+            if not child.waiting.done():
+                child.waiting.set_result(message)
+        elif kind == "span":
+            if current:
+                self._tell({"kind": "span", "run": child.run, "span": message.get("span")})
+        elif kind == "error":
+            if current:
+                self._tell({**message, "run": child.run})
+        elif kind == "stuck":
+            if current and child.ready:
+                line = message.get("line")
+                where = f" at line {line}" if line else ""
+                self._set_state("stuck", f"not answering: a handler has held the app for {message.get('seconds')} s{where}",
+                                line=line, traceback=message.get("traceback"))
+        elif kind == "unstuck":
+            if current and child.ready:
+                self._set_state("running", "running")
+        elif kind == "timeout" and child.ready:
+            if current:
+                self._set_state("timeout", f"timed out: {message.get('error')}", error=message.get("error"),
+                                line=message.get("line"), traceback=message.get("traceback"))
+            child.killed = True  # it exits on its own; the exit is already explained
+        elif not child.answer.done():
+            child.answer.set_result(message)
 
     async def _watch(self, child: _Child) -> None:
         code = await child.proc.wait()
         _LIVE.discard(child.pid)
-        _kill_group(child.pid)  # anything the learner's code started goes too
-        if child.ready and not child.killed and child is self._current and self.on_exit is not None:
-            await asyncio.sleep(0)  # let the output readers finish
-            try:
-                self.on_exit(code, child.text())
-            except Exception:  # pragma: no cover - the callback's problem
-                pass
+        kill_tree(child.pid)  # anything the learner's code started goes too
+        kill_marked(child.mark)
+        child.ended.set()
+        if child.ready and not child.killed and child is self._current:
+            await asyncio.sleep(0.05)  # let the last output arrive
+            self._set_state("crashed", _exit_text(code), error=_exit_text(code), output=child.text()[-2000:])
 
-    async def _kill(self, child: _Child | None) -> None:
-        if child is None:
-            return
+    async def _kill(self, child: _Child) -> None:
         self._children.discard(child)
         child.killed = True
         if child.proc.returncode is None:
-            _kill_group(child.pid)
-        if child.proc.stdin is not None:
-            child.proc.stdin.close()
-        with contextlib.suppress(BaseException):
-            await child.proc.wait()
+            kill_tree(child.pid)
+        kill_marked(child.mark)
+        for transport in child.transports:
+            transport.close()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(child.proc.wait(), 2.0)
         _LIVE.discard(child.pid)
-        with contextlib.suppress(BaseException):
-            await asyncio.wait_for(asyncio.gather(*child.tasks, return_exceptions=True), 1.0)
+        with contextlib.suppress(OSError):
+            os.unlink(child.socket)
 
-    async def _deliver(self, child: _Child, code: str, filename: str, started: float) -> RunResult:
-        message = (json.dumps({"code": code, "filename": filename}) + "\n").encode()
-
-        async def exchange() -> dict[str, Any]:
-            assert child.proc.stdin is not None
-            child.proc.stdin.write(message)
-            await child.proc.stdin.drain()
-            return await child.result
-
-        def elapsed() -> float:
-            return (time.perf_counter() - started) * 1000
-
+    async def _deliver(self, child: _Child, job: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send ``job`` and wait for the child's answer (a dict with a ``kind``)."""
         try:
-            answer = await asyncio.wait_for(exchange(), self.startup_timeout)
+            await asyncio.wait_for(asyncio.shield(child.waiting), timeout)
+            child.stdin.write((json.dumps(job) + "\n").encode())
+            return await asyncio.wait_for(asyncio.shield(child.answer), timeout)
         except asyncio.TimeoutError:
-            await self._kill(child)
-            return RunResult(
-                ok=False,
-                kind="timeout",
-                error=f"the app did not start within {self.startup_timeout:g} s (an endless loop at import?)",
-                output=child.text(),
-                startup_ms=elapsed(),
-            )
-        except (RuntimeError, ConnectionError, BrokenPipeError):
+            return {"kind": "timeout", "error": f"no answer within {timeout:g} s"}
+        except RuntimeError:
             # The child died without a word: killed by a limit, or by something in native code.
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(child.proc.wait(), 1.0)
-            await self._kill(child)
-            return self._died(child, elapsed())
+            return _death(child.proc.returncode, child.text())
 
+    def _run_result(self, child: _Child, answer: dict[str, Any], started: float) -> RunResult:
+        elapsed = (time.perf_counter() - started) * 1000
         kind = answer.get("kind")
         if kind == "ready":
-            child.port = answer.get("port")
-            child.ready = True
-            return RunResult(ok=True, kind="ok", port=child.port, output=child.text(), startup_ms=elapsed())
-        await self._kill(child)  # it exits by itself after reporting; make sure
+            return RunResult(ok=True, kind="ok", output=child.text(), startup_ms=elapsed)
         return RunResult(
             ok=False,
-            kind=kind if kind in ("syntax", "crash", "memory", "no-app") else "crash",
+            kind=kind if kind in ("syntax", "crash", "memory", "no-app", "timeout") else "crash",
             error=answer.get("error"),
             line=answer.get("line"),
             offset=answer.get("offset"),
             traceback=answer.get("traceback"),
             output=child.text(),
-            startup_ms=elapsed(),
+            startup_ms=elapsed,
         )
 
-    def _died(self, child: _Child, elapsed_ms: float) -> RunResult:
-        code = child.proc.returncode
-        output = child.text()
-        if code is not None and code < 0:
-            sig = -code
-            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-            if sig == getattr(signal, "SIGXCPU", None):
-                return RunResult(False, "timeout", error="the app used more CPU time than allowed", output=output, startup_ms=elapsed_ms)
-            if sig == signal.SIGKILL and "MemoryError" not in output:
-                # Not killed by us (we report a timeout then): the kernel's OOM killer, or the CPU hard limit.
-                return RunResult(False, "memory", error="the app was killed (out of memory?)", output=output, startup_ms=elapsed_ms)
-            return RunResult(False, "crash", error=f"the app died ({name})", output=output, startup_ms=elapsed_ms)
-        if "MemoryError" in output:
-            return RunResult(False, "memory", error="MemoryError: the code used more memory than allowed", output=output, startup_ms=elapsed_ms)
-        tail = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
-        return RunResult(False, "crash", error=f"the app exited before serving: {tail}", output=output, startup_ms=elapsed_ms)
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def _exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        sig = -code
+        if sig == getattr(signal, "SIGXCPU", None):
+            return "the app used more CPU time than allowed and was stopped"
+        if sig == signal.SIGKILL:
+            return "the app was killed (out of memory?)"
+        return f"the app died ({_signal_name(sig)})"
+    return f"the app exited with code {code} (os._exit or sys.exit in your code?)"
+
+
+def _death(code: int | None, output: str) -> dict[str, Any]:
+    """What to say about a child that died before answering."""
+    if "MemoryError" in output:
+        return {"kind": "memory", "error": "MemoryError: the code used more memory than allowed"}
+    if code is not None and code < 0:
+        sig = -code
+        if sig == getattr(signal, "SIGXCPU", None):
+            return {"kind": "timeout", "error": "the app used more CPU time than allowed"}
+        if sig == signal.SIGKILL:
+            return {"kind": "memory", "error": "the app was killed (out of memory?)"}
+        return {"kind": "crash", "error": f"the app died ({_signal_name(sig)})"}
+    tail = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
+    return {"kind": "crash", "error": f"the app exited before serving: {tail}"}
+
+
+def _failure_text(kind: str, error: str | None, line: int | None) -> str:
+    label = {"syntax": "syntax error", "no-app": "no app", "memory": "out of memory", "timeout": "timed out"}.get(kind, "crashed")
+    where = f" on line {line}" if line else ""
+    return f"{label}{where}: {error or ''}".rstrip(": ")

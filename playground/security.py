@@ -2,25 +2,34 @@
 
 1. name a loopback host (``127.0.0.1``, ``localhost``, ``[::1]``) in ``Host``, which stops DNS
    rebinding: a web page whose domain resolves to 127.0.0.1 still sends its own name;
-2. carry the token: the URL ``stario playground`` prints has ``?token=...``; the first visit
-   trades it for an HttpOnly, SameSite=Strict cookie and is redirected to a clean URL;
-3. not come from another site (``Sec-Fetch-Site`` other than ``same-origin`` or ``none``).
+2. carry the token: the URL ``stario playground`` prints has ``?token=...``; a browser's first
+   visit trades it for an HttpOnly, SameSite=Strict cookie and is redirected to a clean URL (a
+   client that is not a browser, curl say, may keep sending ``?token=`` instead);
+3. not come from another site, nor from another page on this machine: ``Sec-Fetch-Site`` must be
+   ``same-origin`` or ``none``; the preview also takes ``same-site`` requests, but only from the
+   playground's own pages (their ``Origin`` or ``Referer``), since cookies, and "sites", ignore
+   ports: any local server's page is "same-site".
 
-`Guard` wraps the playground's ASGI app and refuses anything else with 403 and a reason.
+The cookie's name carries the playground's port (``stario_playground_8800``), and the preview
+never lets the learner's app read or set a cookie whose name starts with ``stario_playground``.
+The token lives in the data folder (``token``, mode 0600), so the printed URL, and the cookie of
+an open tab, still work after a restart.
+
+`Guard` wraps an ASGI app and refuses anything else with 403 and a reason.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from stario.context import parse_cookie_header
+__all__ = ["Guard", "new_token", "load_token", "cookie_name", "COOKIE_PREFIX", "LOOPBACK_HOSTS"]
 
-__all__ = ["Guard", "new_token", "COOKIE", "LOOPBACK_HOSTS"]
-
-COOKIE = "stario_playground"
+COOKIE_PREFIX = "stario_playground"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
@@ -29,65 +38,131 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def load_token(folder: Path, *, fresh: bool = False) -> str:
+    """The token kept in ``folder/token`` (made, readable by this user alone, when missing or ``fresh``)."""
+    path = folder / "token"
+    if not fresh:
+        try:
+            token = path.read_text(encoding="ascii").strip()
+            if len(token) >= 32 and token.replace("-", "").replace("_", "").isalnum():
+                return token
+        except (OSError, UnicodeDecodeError):
+            pass
+    token = new_token()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(token + "\n")
+    os.chmod(path, 0o600)  # an older file may have had other modes
+    return token
+
+
+def cookie_name(port: int) -> str:
+    """The cookie that carries the token for the playground on ``port``."""
+    return f"{COOKIE_PREFIX}_{port}"
+
+
 def _host_name(host: str) -> str:
     if host.startswith("["):
         return host[: host.find("]") + 1]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+def _same(offered: str, token: str) -> bool:
+    """A constant-time comparison that takes any text (a non-ASCII value is simply wrong)."""
+    return hmac.compare_digest(offered.encode("utf-8", "surrogateescape"), token.encode())
+
+
+def _cookie_values(header: str, name: str) -> list[str]:
+    """Every value the ``Cookie`` header gives ``name`` (another page may have added its own)."""
+    values = []
+    for part in header.split(";"):
+        key, equals, value = part.strip().partition("=")
+        if equals and key.strip() == name:
+            values.append(value.strip().strip('"'))
+    return values
+
+
 class Guard:
     """ASGI middleware: loopback Host, the token (query once, then cookie), no cross-site requests.
 
-    ``allow_any_host`` is for ``--allow-remote``: the Host check is skipped (the token and the
-    cross-site check still apply). ``allow_same_site`` lets in requests from another port of the
-    same host: the preview, served on its own port, is framed by the playground's page.
+    ``cookie`` is the cookie's name (`cookie_name` of the playground's port). ``allow_any_host``
+    is for ``--allow-remote``: the Host check is skipped (the token and the cross-site check
+    still apply). ``framed_by`` is for the preview: the port of the playground whose pages may
+    frame it and open it in a new tab (``same-site`` requests from there).
     """
 
-    def __init__(self, app: Any, token: str, *, allow_any_host: bool = False, allow_same_site: bool = False) -> None:
+    def __init__(self, app: Any, token: str, *, cookie: str, allow_any_host: bool = False, framed_by: int | None = None) -> None:
         self.app = app
         self.token = token
+        self.cookie = cookie
         self.allow_any_host = allow_any_host
-        self.allowed_sites = (None, "same-origin", "none", "same-site") if allow_same_site else (None, "same-origin", "none")
+        self.framed_by = framed_by
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers: dict[str, str] = {}
+        cookies: list[str] = []
+        for key, value in scope.get("headers", []):
+            name = key.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            if name == "cookie":
+                cookies.append(text)
+            else:
+                headers.setdefault(name, text)
         host = headers.get("host", "")
         if not self.allow_any_host and _host_name(host).lower() not in LOOPBACK_HOSTS:
             await _refuse(send, f"the playground answers only on a loopback address, not {host or 'no Host'}")
             return
-        fetch_site = headers.get("sec-fetch-site")
-        if fetch_site not in self.allowed_sites:
-            await _refuse(send, f"cross-site request refused (Sec-Fetch-Site: {fetch_site})")
+        refusal = self._site_refusal(headers)
+        if refusal:
+            await _refuse(send, refusal)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         offered = dict(query).get("token")
         if offered is not None:
-            if not hmac.compare_digest(offered, self.token):
+            if not _same(offered, self.token):
                 await _refuse(send, "wrong token: open the URL that 'stario playground' printed")
                 return
             rest = urlencode([(k, v) for k, v in query if k != "token"])
-            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 303,
-                    "headers": [
-                        (b"location", location.encode("latin-1", "replace")),
-                        (b"set-cookie", f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode()),
-                        (b"content-length", b"0"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
-        cookie = parse_cookie_header(headers.get("cookie", "")).get(COOKIE, "")
-        if not hmac.compare_digest(cookie, self.token):
+            if headers.get("sec-fetch-mode") == "navigate":
+                await self._welcome(send, scope.get("path", "/") + (f"?{rest}" if rest else ""))
+                return
+            # Not a browser finding its way in (curl, a script): served as it is, less the token.
+            scope = {**scope, "query_string": rest.encode("latin-1")}
+        elif not any(_same(value, self.token) for header in cookies for value in _cookie_values(header, self.cookie)):
             await _refuse(send, "no token: open the URL that 'stario playground' printed (it ends in ?token=...)")
             return
         await self.app(scope, receive, send)
+
+    def _site_refusal(self, headers: dict[str, str]) -> str | None:
+        fetch_site = headers.get("sec-fetch-site")
+        if fetch_site in (None, "same-origin", "none"):
+            return None
+        if fetch_site == "same-site" and self.framed_by is not None:
+            source = headers.get("origin") or headers.get("referer") or ""
+            parts = urlsplit(source)
+            if parts.port == self.framed_by and (parts.hostname or "").lower() in LOOPBACK_HOSTS:
+                return None
+            return f"a request from another page on this machine refused ({source or 'no Origin or Referer'})"
+        return f"cross-site request refused (Sec-Fetch-Site: {fetch_site})"
+
+    async def _welcome(self, send: Any, location: str) -> None:
+        """Trade the token in the URL for the cookie, and go to the same page without it."""
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [
+                    (b"location", location.encode("latin-1", "replace")),
+                    (b"set-cookie", f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode()),
+                    (b"content-length", b"0"),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
 
 
 async def _refuse(send: Any, reason: str) -> None:

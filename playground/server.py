@@ -1,16 +1,19 @@
 """Starting the playground: two loopback servers in one process, and the URL to open.
 
-- the playground itself (the course, the editor, the inspector) on ``port``;
-- the preview of the learner's app on ``preview_port``, forwarding to the child process that
-  runs their code, so the app's own absolute URLs work unchanged in the preview frame.
+- the playground itself (the course, the editor, the inspector) on ``port`` (8800 unless taken);
+- the preview of the learner's app on ``preview_port`` (the next one unless taken), forwarding to
+  the child process that runs their code, so the app's own absolute URLs work unchanged.
 
-Both are behind `stario.playground.security.Guard` with the same token.
+Both are behind `stario.playground.security.Guard` with the same token, which is kept in the data
+folder: the printed URL, and an open tab, keep working after a restart (``--new-token`` changes it).
+Ctrl+C stops both within a couple of seconds, open streams and all, and kills every child.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import signal
 import socket
@@ -19,16 +22,19 @@ import webbrowser
 
 import uvicorn
 
+from stario.tracers import tracer_from_env
+
+from .activity import Activity
 from .app import Playground, build_app
 from .proxy import PreviewProxy
 from .runner import Runner
-from .security import Guard, new_token
-from .store import Store
-from stario.tracers import tracer_from_env
+from .security import Guard, cookie_name, load_token
+from .store import Store, data_dir
 
-__all__ = ["serve", "free_port"]
+__all__ = ["serve", "free_port", "pick_port", "DEFAULT_PORT"]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEFAULT_PORT = 8800
 
 
 class _Server(uvicorn.Server):
@@ -46,8 +52,30 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def pick_port(host: str, wanted: int, *, avoid: int | None = None) -> int:
+    """``wanted`` if it is free on ``host`` (and not ``avoid``), else a free one."""
+    if wanted and wanted != avoid:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family) as sock:
+            # As the server will: a port whose old connections linger in TIME_WAIT is still free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, wanted))
+                return wanted
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                    raise
+    return free_port(host)
+
+
 async def serve(
-    *, host: str = "127.0.0.1", port: int = 0, preview_port: int = 0, open_browser: bool = True, allow_remote: bool = False
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    preview_port: int = 0,
+    open_browser: bool = True,
+    allow_remote: bool = False,
+    new_token: bool = False,
 ) -> None:
     """Run the playground until interrupted."""
     if host not in LOOPBACK and not allow_remote:
@@ -60,23 +88,29 @@ async def serve(
             f"{host}.\n*** Anyone who can reach it and has the token can run programs as you.\n",
             file=sys.stderr,
         )
-    port = port or free_port()
-    preview_port = preview_port or free_port()
-    token = new_token()
+    asked_port = port
+    port = pick_port(host, port or DEFAULT_PORT)
+    if asked_port and port != asked_port:
+        raise SystemExit(f"stario playground: port {asked_port} is taken; pick another with --port, or leave it out")
+    preview_port = pick_port(host, preview_port or port + 1, avoid=port)
+    folder = data_dir()
+    token = load_token(folder, fresh=new_token)
     store = Store()
-    runner = Runner()
-    proxy = PreviewProxy(runner)
-    playground = Playground(store, runner, proxy, preview_port)
+    activity = Activity()
+    runner = Runner(report=activity.record)
+    proxy = PreviewProxy(runner, report=activity.record)
+    playground = Playground(store, runner, activity, preview_port, token)
     app = build_app(playground)
     # The playground's own spans: none by default (the terminal keeps the URL in view), or what
     # STARIO_TRACER asks for.
     app.tracer = tracer_from_env(os.environ.get("STARIO_TRACER", "noop"))
-    main = Guard(app, token, allow_any_host=allow_remote)
-    preview = Guard(proxy, token, allow_any_host=allow_remote, allow_same_site=True)
-    config = dict(host=host, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
+    cookie = cookie_name(port)
+    main = Guard(app, token, cookie=cookie, allow_any_host=allow_remote)
+    preview = Guard(proxy, token, cookie=cookie, allow_any_host=allow_remote, framed_by=port)
+    config = dict(host=host, log_level="warning", timeout_graceful_shutdown=1)
     servers = [
-        _Server(uvicorn.Config(main, port=port, **config)),
-        _Server(uvicorn.Config(preview, port=preview_port, lifespan="off", host=host, log_level="warning")),
+        _Server(uvicorn.Config(main, port=port, lifespan="on", **config)),
+        _Server(uvicorn.Config(preview, port=preview_port, lifespan="off", **config)),
     ]
 
     def stop_all() -> None:

@@ -1,6 +1,7 @@
-"""What the playground remembers between runs: the learner's code per lesson, and which lessons
-are complete. One SQLite file in the user's data directory (``$STARIO_PLAYGROUND_DATA``, else
-``$XDG_DATA_HOME/stario``, else ``~/.local/share/stario``)."""
+"""What the playground remembers between runs: the learner's code per lesson (and per toy), the
+code Reset or Solve replaced (a restore point), and which lessons are complete. One SQLite file in
+the user's data directory (``$STARIO_PLAYGROUND_DATA``, else ``$XDG_DATA_HOME/stario``, else
+``~/.local/share/stario``), beside the token (see `stario.playground.security.load_token`)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ __all__ = ["Store", "data_dir"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS edits (
-    lesson     TEXT PRIMARY KEY,   -- the lesson folder's name, 01-hello-query
+    lesson     TEXT PRIMARY KEY,   -- the lesson folder's name, 01-hello-query, or toy:NAME
     code       TEXT NOT NULL,      -- the learner's code, as last saved
     saved_at   REAL NOT NULL       -- seconds since the epoch
+);
+CREATE TABLE IF NOT EXISTS restore_points (
+    lesson     TEXT PRIMARY KEY,   -- as in edits
+    code       TEXT NOT NULL,      -- the learner's code before the last Reset or Solve
+    saved_at   REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS completed (
     lesson       TEXT PRIMARY KEY,
@@ -59,6 +65,16 @@ class Store:
         """Forget the learner's code for ``lesson`` (back to the starting code)."""
         with self.db:
             self.db.execute("DELETE FROM edits WHERE lesson = ?", [lesson])
+
+    def keep_restore_point(self, lesson: str, code: str) -> None:
+        """Keep ``code`` as what "Restore my code" brings back (the code Reset or Solve replaces)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO restore_points VALUES (?, ?, ?)", [lesson, code, time.time()])
+
+    def restore_point(self, lesson: str) -> str | None:
+        """The code kept by the last Reset or Solve, or None."""
+        row = self.db.execute("SELECT code FROM restore_points WHERE lesson = ?", [lesson]).fetchone()
+        return None if row is None else row[0]
 
     def complete(self, lesson: str) -> None:
         """Mark ``lesson`` complete."""

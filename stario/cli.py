@@ -92,6 +92,7 @@ def _playground(args: argparse.Namespace) -> int:
                 preview_port=args.preview_port,
                 open_browser=not args.no_browser,
                 allow_remote=args.allow_remote,
+                new_token=args.new_token,
             )
         )
     except KeyboardInterrupt:
@@ -150,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     playground = commands.add_parser(
         "playground", help="open the playground: the course, your code, a live preview", description="Run the playground."
     )
-    playground.add_argument("--port", type=int, default=0, help="port for the playground (default: a free one)")
-    playground.add_argument("--preview-port", type=int, default=0, help="port for the preview (default: a free one)")
+    playground.add_argument("--port", type=int, default=0, help="port for the playground (default 8800, or a free one when taken)")
+    playground.add_argument("--preview-port", type=int, default=0, help="port for the preview (default: the next one, or a free one)")
+    playground.add_argument("--new-token", action="store_true", help="make a new token (the old URL and cookies stop working)")
     playground.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
     playground.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     playground.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host (it runs code!)")
