@@ -34,11 +34,10 @@ A relay belongs to one event loop's thread. To publish from another thread, hand
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
 from collections.abc import Awaitable
 from typing import Any, NamedTuple
 
+from stario.feed import Feed
 from stario.telemetry import Span
 
 __all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE"]
@@ -80,18 +79,24 @@ class Relay:
         """
         _check_topic(topic)
         # A subscription with several patterns may match a topic more than once; the publish's
-        # number lets its inbox take the message only the first time.
+        # number, stamped on each inbox it reaches, lets an inbox take the message only the first
+        # time. (Inline rather than in a method: this loop runs once per subscriber.)
         self._sequence = sequence = self._sequence + 1
+        item = (topic, message)  # one tuple, shared by every inbox
         delivered = 0
         for inbox in self._exact.get(topic, ()):
-            delivered += inbox.put(topic, message, sequence)
+            # An exact pattern is listed once per inbox, and nothing reached it yet this publish.
+            inbox.sequence = sequence
+            delivered += inbox.put(item)
         wild = self._wild
         if wild:
             segments = topic.split(".")
             for entry in wild.values():
                 if entry.matches(segments):
                     for inbox in entry.inboxes:
-                        delivered += inbox.put(topic, message, sequence)
+                        if inbox.sequence != sequence:
+                            inbox.sequence = sequence
+                            delivered += inbox.put(item)
         return delivered
 
     def subscribe(
@@ -200,7 +205,7 @@ class Subscription:
     @property
     def pending(self) -> int:
         """How many messages wait in the inbox, unread."""
-        return len(self._inbox.items)
+        return len(self._inbox)
 
     @property
     def inbox_size(self) -> int:
@@ -241,82 +246,58 @@ class Subscription:
 
     def __repr__(self) -> str:
         inbox = self._inbox
-        state = "closed" if inbox.closed else f"pending={len(inbox.items)} dropped={inbox.dropped}"
+        state = "closed" if inbox.closed else f"pending={len(inbox)} dropped={inbox.dropped}"
         return f"<Subscription {' '.join(inbox.patterns)} {state}>"
 
 
-class _Inbox:
-    """The bounded queue of one subscription, and what the relay delivers into."""
+class _Inbox(Feed[tuple[str, Any]]):
+    """The bounded queue of one subscription, and what the relay delivers into.
 
-    __slots__ = (
-        "relay", "patterns", "items", "size", "with_topic", "span",
-        "dropped", "closed", "waiter", "sequence", "unreported", "lost_topic",
-    )
+    Its items are ``(topic, message)`` tuples. Beyond a plain `Feed`, it remembers which publish
+    reached it last (``sequence``, kept by `Relay.publish`), records lost messages on its span,
+    and discards unread messages when it closes.
+    """
+
+    __slots__ = ("patterns", "with_topic", "span", "sequence", "unreported", "lost_topic")
 
     def __init__(self, relay: Relay, patterns: tuple[str, ...], size: int, with_topic: bool, span: Span | None):
-        self.relay = relay
+        super().__init__(size, on_close=relay._remove)
         self.patterns = patterns
-        self.items: deque[tuple[str, Any]] = deque(maxlen=size)
-        self.size = size
         self.with_topic = with_topic
         self.span = span
-        self.dropped = 0
-        self.closed = False
-        self.waiter: asyncio.Future[None] | None = None
-        self.sequence = 0
+        self.sequence = 0  # the number of the last publish that reached this inbox
         self.unreported = 0  # lost since the last read, not yet recorded on the span
         self.lost_topic = ""
 
-    def put(self, topic: str, message: Any, sequence: int) -> bool:
-        if self.closed or self.sequence == sequence:
-            return False
-        self.sequence = sequence
-        items = self.items
-        if len(items) == self.size:
-            # The deque's maxlen drops the oldest item on append; count it first.
-            if not self.unreported:
-                self.lost_topic = items[0][0]
-            self.unreported += 1
-            self.dropped += 1
-        items.append((topic, message))
-        waiter = self.waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-        return True
+    def _dropped_oldest(self, item: tuple[str, Any]) -> None:
+        if not self.unreported:
+            self.lost_topic = item[0]
+        self.unreported += 1
 
     async def get(self) -> Any:
-        items = self.items
+        """The next message (a `Message` with ``with_topic``); records earlier losses on the span."""
+        items = self._items
         while not items:
-            if self.closed:
-                raise StopAsyncIteration
-            if self.waiter is not None:
-                raise RuntimeError("another task is already reading this subscription")
-            self.waiter = waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                self.waiter = None
+            await self._wait()
         if self.unreported:
             self.report_drops()
         topic, message = items.popleft()
         return Message(topic, message) if self.with_topic else message
 
     def report_drops(self) -> None:
+        """Record the messages lost since the last read as a ``relay.dropped`` event on the span."""
         if self.span is not None:
             self.span.event("relay.dropped", topic=self.lost_topic, dropped=self.unreported)
         self.unreported = 0
 
     def close(self) -> None:
+        """Unsubscribe, discard the unread messages and wake a waiting reader, which then stops."""
         if self.closed:
             return
-        self.closed = True
-        self.relay._remove(self)
-        self.items.clear()
+        self._items.clear()
+        super().close()  # calls Relay._remove
         if self.unreported:
             self.report_drops()
-        waiter = self.waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)  # wake the reader, which then finds the subscription closed
 
 
 class _Wildcard:

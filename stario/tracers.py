@@ -27,9 +27,10 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import IO, Any
 
+from stario.feed import Feed
 from stario.telemetry import NoopTracer, Span, Tracer
 
 __all__ = [
@@ -71,61 +72,24 @@ class MultiTracer:
 # -- memory ----------------------------------------------------------------------------------------
 
 
-class SpanFeed:
+class SpanFeed(Feed[tuple[str, Span]]):
     """A live feed of spans from a `MemoryTracer`: ``async for kind, span in feed``.
 
     ``kind`` is ``"start"`` or ``"end"`` (starts only when asked for). The feed holds at most
     ``size`` spans; a consumer that falls behind loses the oldest and ``dropped`` counts them.
+    Closing it (``close()``, the end of ``async with``) stops the spans; the loop ends once the
+    ones already queued are read.
     """
 
-    def __init__(self, tracer: MemoryTracer, starts: bool, size: int) -> None:
-        self._tracer = tracer
-        self.starts = starts
-        self.dropped = 0
-        self._items: deque[tuple[str, Span]] = deque()
-        self._size = size
-        self._loop = asyncio.get_running_loop()
-        self._ready = asyncio.Event()
+    __slots__ = ("starts",)
 
-    def _put(self, kind: str, span: Span) -> None:
-        if len(self._items) >= self._size:
-            self._items.popleft()
-            self.dropped += 1
-        self._items.append((kind, span))
-        self._ready.set()
+    def __init__(self, tracer: MemoryTracer, starts: bool, size: int) -> None:
+        super().__init__(size, on_close=tracer._feeds.discard)
+        self.starts = starts
 
     def push(self, kind: str, span: Span) -> None:
         """Deliver a span (from any thread)."""
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
-            self._put(kind, span)
-        else:
-            self._loop.call_soon_threadsafe(self._put, kind, span)
-
-    def __aiter__(self) -> AsyncIterator[tuple[str, Span]]:
-        return self
-
-    async def __anext__(self) -> tuple[str, Span]:
-        while not self._items:
-            self._ready.clear()
-            await self._ready.wait()
-        return self._items.popleft()
-
-    def close(self) -> None:
-        """Stop receiving spans."""
-        self._tracer._feeds.discard(self)
-
-    async def __aenter__(self) -> SpanFeed:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self._tracer._feeds.discard(self)
+        self.put_threadsafe((kind, span))
 
 
 class MemoryTracer:
@@ -165,6 +129,7 @@ class MemoryTracer:
 
     def subscribe(self, *, starts: bool = False, size: int = 1000) -> SpanFeed:
         """A live feed of spans as they end (and start, with ``starts=True``); call in a coroutine."""
+        asyncio.get_running_loop()  # the feed is read on this loop: without one, fail here, not later
         feed = SpanFeed(self, starts, size)
         self._feeds.add(feed)
         return feed
