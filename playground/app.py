@@ -299,6 +299,7 @@ async def detail_updates(pg: Playground, c: Context, owner: Owner, selected: str
                 continue
             if item.get("kind") == "event":
                 yield ds.PatchElements(pages.event_item(item), selector="#detail-events", mode="append")
+                yield h.span({"id": "events-count"}, str(exchange.event_count))
             elif item.get("kind") in ("end", "response"):
                 yield pages.request_detail(exchange, activity.trace(exchange.trace_id) if exchange.trace_id else [])
     finally:

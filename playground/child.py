@@ -424,6 +424,10 @@ def check(control: Control, job: dict[str, object], watchdog: Watchdog, check_se
         control.send("memory", error="MemoryError: the code used more memory than allowed", line=None)
         _leave(1)
     watchdog.done()
+    if any(getattr(r, "exception", None) == "MemoryError" for r in results):
+        gc.collect()
+        control.send("memory", error="MemoryError: the code used more memory than allowed", line=None)
+        _leave(1)
     control.send("checks", results=[_result(r) for r in results], errors=errors.seen)
     _leave(0)
 

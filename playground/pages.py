@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+_EVENTS_SHOWN = 20  # a stream's newest events in view in the details; the rest are folded
 # A GET carries no code (it would fill the URL), only the one signal it needs.
 _GET_QUIETLY = {"include_signals": "^_selected$", "exclude_signals": "^$"}
 
@@ -299,7 +300,7 @@ def request_row(exchange: Exchange, owner: str) -> h.HTML:
             "data-class:selected": f"$_selected === 'r{exchange.id}'",
         },
         h.button(
-            {"class": "row", "data-on:click": f"$_selected = 'r{exchange.id}'", "aria-label": f"details of {request.get('method')} {request.get('path')}"},
+            {"class": "row", "data-on:click": f"$_selected = 'r{exchange.id}'; $_itab = 'detail'", "aria-label": f"details of {request.get('method')} {request.get('path')}"},
             h.span({"class": "intent"}, request.get("intent", "")),
             h.code({"class": "target"}, f"{request.get('method')} {_target_label(request)}"),
             h.span({"class": "status"}, str(status) if status is not None else "…"),
@@ -346,7 +347,7 @@ def trace_group(spans: list[dict[str, Any]], trace_id: str) -> h.HTML:
                 {"class": "span" + (" failed" if span.get("status") == "error" else ""), "id": f"span-{span['n']}",
                  "data-class:selected": f"$_selected === 's{span['n']}'"},
                 h.button(
-                    {"class": "row", "data-on:click": f"$_selected = 's{span['n']}'", "style": f"padding-left: {depth.get(span.get('span_id'), 0) * 1.1 + 0.3}em"},
+                    {"class": "row", "data-on:click": f"$_selected = 's{span['n']}'; $_itab = 'detail'", "style": f"padding-left: {depth.get(span.get('span_id'), 0) * 1.1 + 0.3}em"},
                     h.code({"class": "name"}, span.get("name", "")),
                     h.span({"class": "track"}, h.span({"class": "bar", "style": f"left: {offset:.2f}%; width: {min(width, 100 - offset):.2f}%"})),
                     h.span({"class": "ms"}, f"{ms:.2f} ms"),
@@ -423,6 +424,19 @@ def request_detail(exchange: Exchange, spans: list[dict[str, Any]]) -> h.HTML:
         sections.append(h.p({"class": "error"}, end["error"]))
     for error in exchange.errors:
         sections.append(_error_box(f"raised {error.get('error')}", error.get("line"), error.get("traceback")))
+    if exchange.event_count:
+        # A stream's events first, the newest last and in view; older ones folded away.
+        kept = list(exchange.events)
+        lost = exchange.event_count - len(kept)
+        older, newest = kept[:-_EVENTS_SHOWN], kept[-_EVENTS_SHOWN:]
+        sections.append(h.h4("Events (", h.span({"id": "events-count"}, str(exchange.event_count)), ")"))
+        sections.append(h.details(
+            {"id": "detail-folded", "class": "folded", "hidden": not older and not lost},
+            h.summary(h.span({"id": "folded-count"}, str(len(older))), " earlier events",
+                      f" ({lost} more were not kept)" if lost else ""),
+            h.ol({"class": "event-list", "id": "detail-older"}, [event_item(e) for e in older]),
+        ))
+        sections.append(h.ol({"id": "detail-events", "class": "event-list"}, [event_item(e) for e in newest]))
     sections.append(h.h4("Query parameters"))
     sections.append(_table(request.get("query") or []))
     if request.get("signals") is not None:
@@ -431,14 +445,7 @@ def request_detail(exchange: Exchange, spans: list[dict[str, Any]]) -> h.HTML:
         sections += [h.h4("Request body"), h.pre(request["request_body"])]
     sections += [h.h4("Request headers"), _table(request.get("request_headers") or [])]
     sections += [h.h4("Response headers"), _table(response.get("response_headers") or [])]
-    if exchange.event_count:
-        sections.append(h.h4(f"Events ({exchange.event_count})"))
-        kept = list(exchange.events)
-        folded = exchange.event_count - len(kept)
-        if folded:
-            sections.append(h.p({"class": "muted"}, f"{folded} earlier events are not kept."))
-        sections.append(h.ol({"id": "detail-events", "class": "event-list"}, [event_item(e) for e in kept]))
-    elif end.get("body"):
+    if not exchange.event_count and end.get("body"):
         sections += [h.h4("Response body"), h.pre({"class": "body"}, end["body"])]
     if spans:
         trace = spans[0].get("trace_id", "")
@@ -551,15 +558,16 @@ def inspector(owner: str, pane_key: str) -> h.HTML:
                       "data-attr:aria-selected": "$_itab === 'requests'"}, "Requests"),
             h.button({"role": "tab", "id": "tab-spans", "data-on:click": "$_itab = 'spans'",
                       "data-attr:aria-selected": "$_itab === 'spans'"}, "Spans"),
+            h.button({"role": "tab", "id": "tab-detail", "data-on:click": "$_itab = 'detail'", "data-show": "$_selected",
+                      "data-attr:aria-selected": "$_itab === 'detail'"}, "Details"),
             h.span({"class": "spacer"}),
-            h.button({"id": "clear", "data-on:click": f"$_selected = ''; @post('/{owner}/clear')"}, "Clear"),
+            h.button({"id": "clear", "data-on:click": f"$_selected = ''; $_itab = 'requests'; @post('/{owner}/clear')"}, "Clear"),
         ),
         h.div(
             {"class": "inspector-body"},
-            h.div({"class": "lists"},
-                  h.div({"data-show": "$_itab === 'requests'", "class": "list"}, h.ol({"id": "requests", "class": "requests"})),
-                  h.div({"data-show": "$_itab === 'spans'", "class": "list"}, h.ol({"id": "spans", "class": "spans"}))),
-            empty_detail(),
+            h.div({"data-show": "$_itab === 'requests'", "class": "list"}, h.ol({"id": "requests", "class": "requests"})),
+            h.div({"data-show": "$_itab === 'spans'", "class": "list"}, h.ol({"id": "spans", "class": "spans"})),
+            h.div({"data-show": "$_itab === 'detail'", "class": "list"}, empty_detail()),
         ),
         # The live stream (the lists, the status, errors, output) and the details of what is picked.
         h.div({"id": "live", "hidden": True, "data-init": ds.get(f"/{owner}/live?pane={pane_key}", **_GET_QUIETLY)}),

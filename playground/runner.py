@@ -202,7 +202,10 @@ class Runner:
             child, warm = await self._take_spare()
             child.run, child.owner = run, owner
             self._current = child
-            answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, self.startup_timeout)
+            # The child's watchdog stops an import (then a start-up) that takes startup_timeout, and
+            # says where it was; waiting longer here is only the backstop for a child that hangs.
+            backstop = 2 * self.startup_timeout + 2
+            answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, backstop)
             result = self._run_result(child, answer, started)
             result.run, result.warm = run, warm
             if result.ok:
@@ -281,6 +284,11 @@ class Runner:
     def pid(self) -> int | None:
         """The current child's process id, or None."""
         return self._current.pid if self._current is not None else None
+
+    @property
+    def spare_pid(self) -> int | None:
+        """The warm spare's process id, or None."""
+        return self._spare.pid if self._spare is not None else None
 
     @property
     def returncode(self) -> int | None:

@@ -322,9 +322,17 @@ document.addEventListener('datastar-fetch', ({ detail }) => {
   }
 })
 
+// A stream's details keep its newest events in view: the oldest in view fold away.
 function followNewest(list) {
-  const box = list.closest('#detail')
-  if (box && box.scrollHeight - box.scrollTop - box.clientHeight < 120) box.scrollTop = box.scrollHeight
+  const folded = $id('detail-older'), count = $id('folded-count')
+  while (folded && list.childElementCount > 20) {
+    folded.append(list.firstElementChild)
+    if (folded.childElementCount > 500) folded.firstElementChild.remove()
+    $id('detail-folded').hidden = false
+  }
+  if (count && folded) count.textContent = folded.childElementCount
+  const box = list.closest('.list')
+  if (box && box.scrollHeight - box.scrollTop - box.clientHeight < 160) box.scrollTop = box.scrollHeight
 }
 
 // === wiring ===
@@ -346,6 +354,8 @@ function wire() {
 new MutationObserver(records => {
   wire()
   for (const r of records) {
+    const opened = [...r.addedNodes].find(n => n.id === 'detail' && n.querySelector?.('#detail-events'))
+    if (opened) { const box = opened.closest('.list'); if (box) box.scrollTop = box.scrollHeight }
     const list = r.target.closest?.('#detail-events') || (r.target.id === 'detail-events' && r.target)
     if (list) followNewest(list)
   }
