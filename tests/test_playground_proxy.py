@@ -1,4 +1,5 @@
-"""The preview proxy: requests pass through to a real upstream server and are recorded for the inspector."""
+"""The preview proxy: requests pass through to a real upstream server (uvicorn on a Unix socket, as the
+learner's child serves) and are reported for the inspector."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import pytest
 import uvicorn
 
 from stario import Command, Query, Stario
+from stario import datastar as ds
 from stario.playground.proxy import PreviewProxy
+from stario.playground.security import cookie_name
 from stario.sse import SSEParser
-from stario.playground.security import COOKIE
 from stario.testing import TestClient
 from tests.servers import free_port
+
+COOKIE = cookie_name(8800)
 
 FINISHED: list[str] = []  # what the upstream's generators recorded in their finally
 
@@ -74,6 +78,17 @@ async def big(c, w):
     w.text("x" * 200_000)
 
 
+async def numbered(c):
+    yield ds.PatchElements("<p id='a'>1</p>", event_id="7", retry=5000)
+
+
+async def sets_cookies(c, w):
+    w.cookie(COOKIE, "learner-set")
+    w.cookie("stario_playground_9999", "also")
+    w.cookie("flavour", "mint")
+    w.text("cookies")
+
+
 UPSTREAM = Stario(
     Query("/", home),
     Query("/echo", echo),
@@ -84,14 +99,20 @@ UPSTREAM = Stario(
     Query("/finished", finished),
     Query("/big", big),
     Query("/slow", slow),
+    Query("/numbered", numbered),
+    Query("/sets-cookies", sets_cookies),
 )
 
 
+class Upstream(SimpleNamespace):
+    """What the proxy asks of the runner: the socket to forward to, and the run it belongs to."""
+
+
 @pytest.fixture(scope="module")
-def upstream():
-    """A real uvicorn serving UPSTREAM on a free loopback port, in a background thread."""
-    port = free_port()
-    config = uvicorn.Config(UPSTREAM, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1)
+def upstream(tmp_path_factory):
+    """A real uvicorn serving UPSTREAM on a Unix socket, in a background thread."""
+    path = str(tmp_path_factory.mktemp("upstream") / "app.sock")
+    config = uvicorn.Config(UPSTREAM, uds=path, log_level="warning", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -99,14 +120,29 @@ def upstream():
     while not server.started:
         assert time.monotonic() < deadline, "the upstream server did not start"
         time.sleep(0.01)
-    yield port
+    yield path
     server.should_exit = True
     thread.join(timeout=5)
 
 
+class Records(list):
+    """What the proxy reported, with helpers to pick some out."""
+
+    def of(self, request_id):
+        return [r for r in self if r.get("id") == request_id]
+
+    def last(self, kind):
+        return [r for r in self if r["kind"] == kind][-1]
+
+
 @pytest.fixture
-def proxy(upstream):
-    return PreviewProxy(SimpleNamespace(port=upstream))
+def records():
+    return Records()
+
+
+@pytest.fixture
+def proxy(upstream, records):
+    return PreviewProxy(Upstream(upstream=upstream, run_id=1), report=records.append)
 
 
 @pytest.fixture
@@ -115,7 +151,26 @@ def client(proxy):
         yield client
 
 
-def test_a_page_passes_through_with_status_headers_and_body(client, proxy):
+def _serve_raw(handler):
+    """A hand-written upstream on a Unix socket (for answers uvicorn would never give); its path and a stop."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="stario-proxy-test-")
+    path = f"{folder}/raw.sock"
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(asyncio.start_unix_server(handler, path))
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        loop.call_soon_threadsafe(server.close)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+
+    return path, stop
+
+
+def test_a_page_passes_through_with_status_headers_and_body(client, records):
     response = client.get("/")
     assert response.status == 200
     assert response.text == "<h1>Hello through the proxy</h1>"
@@ -123,29 +178,40 @@ def test_a_page_passes_through_with_status_headers_and_body(client, proxy):
     assert "flavour=mint" in response.headers["set-cookie"]
     assert response.headers["content-type"].startswith("text/html")
     assert "connection" not in response.headers
-    request, end = proxy.records[-2:]
-    assert request["kind"] == "request" and request["method"] == "GET" and request["path"] == "/"
-    assert request["intent"] == "Query" and request["status"] == 200 and request["streaming"] is False
-    assert request["content_type"].startswith("text/html") and request["ms"] >= 0
-    assert end == {"kind": "end", "id": request["id"], "ms": end["ms"], "bytes": len(response.body)}
+    request, answer, end = records[-3:]
+    assert request["kind"] == "request" and request["method"] == "GET" and request["path"] == "/" and request["run"] == 1
+    assert request["intent"] == "Query" and answer["status"] == 200 and answer["streaming"] is False
+    assert answer["content_type"].startswith("text/html") and answer["ms"] >= 0
+    assert ["x-upstream", "yes"] in answer["response_headers"]
+    assert end["kind"] == "end" and end["bytes"] == len(response.body) and end["body"] == response.text
 
 
-def test_a_redirect_keeps_its_location(client, proxy):
+def test_a_redirect_keeps_its_location(client):
     response = client.get("/go")
     assert response.status == 303
     assert response.headers["location"] == "/there"
 
 
-def test_a_post_body_and_a_query_string_arrive_upstream(client, proxy):
-    response = client.post("/echo?x=1&y=two", content="hello=world")
+def test_a_post_body_and_a_query_string_arrive_upstream_and_are_reported_decoded(client, records):
+    response = client.post("/echo?x=1&y=t%C3%BC", content="hello=world")
     assert response.status == 200
     seen = response.json()
     assert seen["body"] == "hello=world"
-    assert seen["query"] == {"x": "1", "y": "two"}
+    assert seen["query"] == {"x": "1", "y": "tü"}
     assert seen["connection"] == "close"
-    request = [r for r in proxy.records if r["kind"] == "request"][-1]
+    request = records.last("request")
     assert request["method"] == "POST" and request["intent"] == "Command"
-    assert request["path"] == "/echo?x=1&y=two"
+    assert request["target"] == "/echo?x=1&y=t%C3%BC" and request["path"] == "/echo"
+    assert request["query"] == [["x", "1"], ["y", "tü"]]
+    assert request["request_body"] == "hello=world"
+
+
+def test_the_signals_a_request_carries_are_reported_decoded(client, records):
+    client.get("/echo", signals={"name": "Ada", "count": 2})
+    get = records.last("request")
+    assert get["signals"] == {"name": "Ada", "count": 2} and get["query"] == []
+    client.post("/echo", signals={"text": "hi"})
+    assert records.last("request")["signals"] == {"text": "hi"}
 
 
 def test_a_large_body_passes_whole(client):
@@ -153,15 +219,22 @@ def test_a_large_body_passes_whole(client):
     assert response.body == b"x" * 200_000
 
 
-def test_the_playground_cookie_stays_behind_other_cookies_go_on(client):
-    seen = client.get("/echo", cookies={COOKIE: "secret-token", "flavour": "mint", "other": "1"}).json()
+def test_the_playground_cookie_stays_behind_other_cookies_go_on(client, records):
+    seen = client.get("/echo", cookies={COOKIE: "secret-token", "stario_playground_1": "x", "flavour": "mint", "other": "1"}).json()
     assert seen["cookies"] == {"flavour": "mint", "other": "1"}
     assert "secret-token" not in seen["cookie_header"]
+    assert "secret-token" not in str(records.last("request")["request_headers"])
     alone = client.get("/echo", cookies={COOKIE: "secret-token"}).json()
     assert alone["cookies"] == {} and alone["cookie_header"] is None
 
 
-def test_an_sse_stream_passes_live_and_leaving_runs_the_upstream_finally(client, proxy):
+def test_the_learners_app_cannot_set_the_playground_cookie(client):
+    response = client.get("/sets-cookies")
+    cookies = response.headers.getall("set-cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("flavour=mint"), cookies
+
+
+def test_an_sse_stream_passes_live_and_leaving_runs_the_upstream_finally(client, records):
     FINISHED.clear()
     with client.stream("GET", "/ticks") as events:
         assert events.status == 200
@@ -173,13 +246,14 @@ def test_an_sse_stream_passes_live_and_leaving_runs_the_upstream_finally(client,
     while client.get("/finished").json() != ["ticks"]:
         assert time.monotonic() < deadline, "the upstream generator's finally did not run"
         time.sleep(0.02)
-    mine = [r for r in proxy.records if r.get("id") == _request_id(proxy.records, "/ticks")]
+    mine = records.of(_request_id(records, "/ticks"))
     kinds = [r["kind"] for r in mine]
-    assert kinds[0] == "request" and kinds[-1] == "end" and set(kinds[1:-1]) == {"event"}
-    assert len(kinds) >= 4
-    assert mine[0]["streaming"] is True
-    assert mine[1]["type"] == "datastar-patch-elements" and mine[1]["elements"] == "<p id='n'>1</p>"
-    assert mine[1]["mode"] == "outer"
+    assert kinds[:2] == ["request", "response"] and kinds[-1] == "end" and set(kinds[2:-1]) == {"event"}
+    assert len(kinds) >= 5
+    assert mine[1]["streaming"] is True
+    first = mine[2]
+    assert first["type"] == "datastar-patch-elements" and first["elements"] == "<p id='n'>1</p>" and first["n"] == 1
+    assert first["mode"] == "outer" and first["raw"] == "event: datastar-patch-elements\ndata: elements <p id='n'>1</p>\n"
     assert mine[-1]["left"] is True
     # The proxy leaves no task behind.
     pending = [t for t in asyncio.all_tasks(client._loop) if t.get_name().startswith("preview.")]
@@ -190,66 +264,45 @@ def _request_id(records, path):
     return [r for r in records if r["kind"] == "request" and r["path"] == path][-1]["id"]
 
 
-def test_records_come_in_order_request_events_end_on_a_live_feed(client, proxy):
-    async def subscribe():
-        return proxy.subscribe()
+def test_an_events_id_and_retry_lines_are_reported_as_sent(client, records):
+    response = client.get("/numbered")
+    assert response.events[0].id == "7"
+    event = records.last("event")
+    assert event["event_id"] == "7" and event["retry"] == 5000
+    assert event["raw"] == "event: datastar-patch-elements\nid: 7\nretry: 5000\ndata: elements <p id='a'>1</p>\n"
 
-    feed = client._run(subscribe())
+
+def test_records_come_in_order_request_response_events_end(client, records):
     response = client.get("/two")
     assert [e.type for e in response.events] == ["datastar-patch-elements", "datastar-patch-signals"]
-
-    async def drain():
-        got = []
-        async with feed:
-            async for record in feed:
-                got.append(record)
-                if record["kind"] == "end":
-                    return got
-
-    got = client._run(drain())
-    assert [r["kind"] for r in got] == ["request", "event", "event", "end"]
-    assert {r["id"] for r in got} == {got[0]["id"]}
-    assert got[1]["elements"] == "<p id='a'>a</p>" and got[1]["selector"] is None
-    assert got[2]["type"] == "datastar-patch-signals" and got[2]["signals"] == {"count": 2}
-    assert got[3]["bytes"] == len(response.body) and "left" not in got[3]
-    assert feed.dropped == 0
+    got = records.of(_request_id(records, "/two"))
+    assert [r["kind"] for r in got] == ["request", "response", "event", "event", "end"]
+    assert got[2]["elements"] == "<p id='a'>a</p>" and got[2]["selector"] is None
+    assert got[3]["type"] == "datastar-patch-signals" and got[3]["signals"] == {"count": 2}
+    assert got[4]["bytes"] == len(response.body) and "left" not in got[4]
 
 
-def test_a_slow_feed_drops_the_oldest_and_counts(client, proxy):
-    async def subscribe():
-        return proxy.subscribe(size=2)
-
-    feed = client._run(subscribe())
-    client.get("/")
-    client.get("/")
-    assert feed.dropped == 2 and len(feed._queue) == 2
-    feed.close()
-    assert feed not in proxy._feeds
-
-
-def test_no_child_answers_503_with_a_hint():
-    runner = SimpleNamespace(port=None)
-    proxy = PreviewProxy(runner)
+def test_no_child_answers_503_with_a_hint(records):
+    proxy = PreviewProxy(Upstream(upstream=None, run_id=0), report=records.append)
     with TestClient(proxy, timeout=5) as client:
         response = client.get("/anything")
     assert response.status == 503
     assert response.headers["content-type"].startswith("text/html")
     assert "Press <b>Run</b>" in response.text
-    assert proxy.records[-2]["status"] == 503
+    assert records.last("response")["status"] == 503 and "Run" in records.last("end")["error"]
 
 
-def test_a_refused_port_answers_502():
-    proxy = PreviewProxy(SimpleNamespace(port=free_port()))
+def test_a_socket_nobody_serves_answers_502(records, tmp_path):
+    proxy = PreviewProxy(Upstream(upstream=str(tmp_path / "nobody.sock"), run_id=1), report=records.append)
     with TestClient(proxy, timeout=5) as client:
         response = client.post("/inc", content="x")
     assert response.status == 502
     assert "502" in response.text
-    request, end = proxy.records[-2:]
-    assert request["status"] == 502 and "error" in request and end["kind"] == "end"
+    assert records.last("response")["status"] == 502 and "did not accept" in records.last("end")["error"]
 
 
-def test_a_child_dying_mid_response_ends_the_stream():
-    """An upstream that sends headers and part of a body, then closes: the stream ends, recorded."""
+def test_a_child_dying_mid_response_ends_the_stream(records):
+    """An upstream that sends headers and part of a body, then closes: the stream ends, reported."""
 
     async def serve(reader, writer):
         await reader.readuntil(b"\r\n\r\n")
@@ -257,25 +310,19 @@ def test_a_child_dying_mid_response_ends_the_stream():
         await writer.drain()
         writer.close()
 
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(asyncio.start_server(serve, "127.0.0.1", port))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
+    path, stop = _serve_raw(serve)
     try:
-        proxy = PreviewProxy(SimpleNamespace(port=port))
+        proxy = PreviewProxy(Upstream(upstream=path, run_id=1), report=records.append)
         with TestClient(proxy, timeout=5) as client:
             response = client.get("/")
         assert response.status == 200 and response.body == b"partial"
-        end = proxy.records[-1]
-        assert end["kind"] == "end" and end["bytes"] == 7 and "error" in end
+        end = records.last("end")
+        assert end["bytes"] == 7 and "broke off" in end["error"]
     finally:
-        loop.call_soon_threadsafe(server.close)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
+        stop()
 
 
-def test_a_chunked_answer_is_unchunked():
+def test_a_chunked_answer_is_unchunked(records):
     async def serve(reader, writer):
         await reader.readuntil(b"\r\n\r\n")
         writer.write(b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n")
@@ -283,22 +330,33 @@ def test_a_chunked_answer_is_unchunked():
         await writer.drain()
         writer.close()
 
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(asyncio.start_server(serve, "127.0.0.1", port))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
+    path, stop = _serve_raw(serve)
     try:
-        proxy = PreviewProxy(SimpleNamespace(port=port))
+        proxy = PreviewProxy(Upstream(upstream=path, run_id=1), report=records.append)
         with TestClient(proxy, timeout=5) as client:
             response = client.get("/")
         assert response.status == 201 and response.body == b"hello world"
         assert response.headers["x-a"] == "b" and "transfer-encoding" not in response.headers
-        assert "error" not in proxy.records[-1]
+        assert "error" not in records.last("end")
     finally:
-        loop.call_soon_threadsafe(server.close)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
+        stop()
+
+
+def test_an_answer_that_is_not_http_is_a_502(records):
+    async def serve(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"hello, I am not HTTP\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    path, stop = _serve_raw(serve)
+    try:
+        proxy = PreviewProxy(Upstream(upstream=path, run_id=1), report=records.append)
+        with TestClient(proxy, timeout=5) as client:
+            response = client.get("/")
+        assert response.status == 502 and "not HTTP" in records.last("end")["error"]
+    finally:
+        stop()
 
 
 def test_the_event_parser_is_incremental():
@@ -306,7 +364,7 @@ def test_the_event_parser_is_incremental():
     assert parser.feed("event: datastar-patch-elements\r\ndata: elements <p>") == []
     assert parser.feed("</p>\r") == []
     events = parser.feed("\n\r\n: comment\n\nid: 7\nretry: 100\ndata: hi\n\n")
-    assert events == [
+    assert [tuple(e[:4]) for e in events] == [
         ("datastar-patch-elements", ["elements <p></p>"], None, None),
         ("message", ["hi"], "7", 100),
     ]
@@ -324,12 +382,13 @@ def _serve_in_thread(app):
     return port, server, thread
 
 
-def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstream):
+def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstream, records):
     """The real set-up: uvicorn serves the proxy; a browser reads two events, then closes the tab."""
     import socket
+    import urllib.request
 
     FINISHED.clear()
-    proxy = PreviewProxy(SimpleNamespace(port=upstream))
+    proxy = PreviewProxy(Upstream(upstream=upstream, run_id=1), report=records.append)
     port, server, thread = _serve_in_thread(proxy)
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
@@ -342,13 +401,11 @@ def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstrea
         assert received.startswith(b"HTTP/1.1 200")
         assert b"transfer-encoding: chunked" in received.lower()
         deadline = time.monotonic() + 3
-        while FINISHED != ["ticks"] or proxy.records[-1]["kind"] != "end":
-            assert time.monotonic() < deadline, f"not cleaned up: {FINISHED}, {proxy.records[-1:]}"
+        while FINISHED != ["ticks"] or records[-1]["kind"] != "end":
+            assert time.monotonic() < deadline, f"not cleaned up: {FINISHED}, {records[-1:]}"
             time.sleep(0.02)
-        assert proxy.records[-1]["left"] is True and "error" not in proxy.records[-1]
+        assert records[-1]["left"] is True and "error" not in records[-1]
         # A plain page on the same server still works afterwards.
-        import urllib.request
-
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3) as response:
             assert response.read() == b"<h1>Hello through the proxy</h1>"
     finally:
@@ -356,10 +413,9 @@ def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstrea
         thread.join(timeout=5)
 
 
-def test_leaving_before_the_headers_closes_the_upstream(client, proxy):
+def test_leaving_before_the_headers_closes_the_upstream(client, proxy, records):
     """A handler that is slow to answer: the browser leaves first; the proxy gives up cleanly."""
     FINISHED.clear()
-    records_before = len(proxy.records)
 
     async def leave_early():
         sent = []
@@ -386,16 +442,17 @@ def test_leaving_before_the_headers_closes_the_upstream(client, proxy):
         return sent
 
     assert client._run(leave_early()) == []
-    assert len(proxy.records) == records_before  # nothing answered, nothing recorded
+    slow = records.of(_request_id(records, "/slow"))
+    assert [r["kind"] for r in slow] == ["request"]  # asked, never answered
     deadline = time.monotonic() + 3
     while client.get("/finished").json() != ["slow"]:
         assert time.monotonic() < deadline, "the slow handler was not told the browser left"
         time.sleep(0.02)
 
 
-def test_head_gets_the_headers_and_no_body(client, proxy):
+def test_head_gets_the_headers_and_no_body(client, records):
     response = client.head("/big")
     assert response.status == 200 and response.body == b""
     assert response.headers["content-length"] == "200000"
-    request, end = proxy.records[-2:]
+    request, end = records.last("request"), records.last("end")
     assert request["method"] == "HEAD" and request["intent"] == "Query" and end["bytes"] == 0
