@@ -72,6 +72,14 @@ def _same(offered: str, token: str) -> bool:
     return hmac.compare_digest(offered.encode("utf-8", "surrogateescape"), token.encode())
 
 
+def _origin_port(url: str) -> int | None:
+    """The port of an ``Origin`` or ``Referer`` value, or None when it has none (or a false one)."""
+    try:
+        return urlsplit(url).port
+    except ValueError:
+        return None
+
+
 def _cookie_values(header: str, name: str) -> list[str]:
     """Every value the ``Cookie`` header gives ``name`` (another page may have added its own)."""
     values = []
@@ -142,8 +150,7 @@ class Guard:
             return None
         if fetch_site == "same-site" and self.framed_by is not None:
             source = headers.get("origin") or headers.get("referer") or ""
-            parts = urlsplit(source)
-            if parts.port == self.framed_by and (parts.hostname or "").lower() in LOOPBACK_HOSTS:
+            if _origin_port(source) == self.framed_by and (urlsplit(source).hostname or "").lower() in LOOPBACK_HOSTS:
                 return None
             return f"a request from another page on this machine refused ({source or 'no Origin or Referer'})"
         return f"cross-site request refused (Sec-Fetch-Site: {fetch_site})"
