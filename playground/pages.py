@@ -440,7 +440,7 @@ def request_detail(exchange: Exchange, spans: list[dict[str, Any]]) -> h.HTML:
     sections.append(h.h4("Query parameters"))
     sections.append(_table(request.get("query") or []))
     if request.get("signals") is not None:
-        sections += [h.h4("Signals sent"), h.pre({"class": "json"}, json.dumps(request["signals"], indent=2, ensure_ascii=False))]
+        sections += [h.h4("Signals sent"), h.pre({"class": "json", "id": "detail-signals"}, json.dumps(request["signals"], indent=2, ensure_ascii=False))]
     if request.get("request_body") and request.get("signals") is None:
         sections += [h.h4("Request body"), h.pre(request["request_body"])]
     sections += [h.h4("Request headers"), _table(request.get("request_headers") or [])]

@@ -351,11 +351,16 @@ function wire() {
   newFrame()
 }
 
+let shownDetail = null  // the request whose details are shown: a new one opens at its newest event
 new MutationObserver(records => {
   wire()
+  const detail = $id('detail')
+  if (detail && detail.dataset.request !== shownDetail) {
+    shownDetail = detail.dataset.request
+    const box = detail.closest('.list')
+    if (box && $id('detail-events')) box.scrollTop = box.scrollHeight
+  }
   for (const r of records) {
-    const opened = [...r.addedNodes].find(n => n.id === 'detail' && n.querySelector?.('#detail-events'))
-    if (opened) { const box = opened.closest('.list'); if (box) box.scrollTop = box.scrollHeight }
     const list = r.target.closest?.('#detail-events') || (r.target.id === 'detail-events' && r.target)
     if (list) followNewest(list)
   }
