@@ -149,11 +149,20 @@ async def _stream(w: Writer, updates: AsyncIterator[Any]) -> None:
 
 
 def _pane_key(activity: Activity, owner: Owner) -> str:
-    """What the preview pane shows for ``owner`` now: a run and whether its app is up."""
+    """What the preview pane shows for ``owner`` now: the app (``up``), or a placeholder saying why not.
+
+    A new run of an app that is up keeps the pane and its frame (the frame loads the new app: see
+    `_preview_run`); only a change between the app and a placeholder replaces the pane.
+    """
     if activity.owner != owner.key or activity.run == 0:
         return "none"
     state = activity.status.get("state", "idle")
-    return f"{activity.run}-{'up' if state in ('running', 'stuck') else state}"
+    return "up" if state in ("running", "stuck") else f"{activity.run}-{state}"
+
+
+def _preview_run(activity: Activity, owner: Owner) -> dict[str, Any] | None:
+    """The signal that has the frame load a new run's app (None when it is not up)."""
+    return {"_previewRun": activity.run} if _pane_key(activity, owner) == "up" else None
 
 
 def _pane(pg: Playground, c: Context, owner: Owner) -> h.HTML:
@@ -178,16 +187,19 @@ async def live_updates(pg: Playground, c: Context, owner: Owner) -> AsyncIterato
         if key != shown_pane:
             shown_pane = key
             yield ds.PatchElements(_pane(pg, c, owner), mode="replace", selector="#preview-pane")
+        yield _preview_run(activity, owner)
         while True:
             batch = [await feed.get()]
             while len(feed):
                 batch.append(await feed.get())
             for update in _render(pg, owner, batch):
                 yield update
-            key = _pane_key(activity, owner)
-            if key != shown_pane and any(item.get("kind") in ("status", "reset") for item in batch):
-                shown_pane = key
-                yield ds.PatchElements(_pane(pg, c, owner), mode="replace", selector="#preview-pane")
+            if any(item.get("kind") in ("status", "reset") for item in batch):
+                key = _pane_key(activity, owner)
+                if key != shown_pane:
+                    shown_pane = key
+                    yield ds.PatchElements(_pane(pg, c, owner), mode="replace", selector="#preview-pane")
+                yield _preview_run(activity, owner)
     finally:
         feed.close()
 

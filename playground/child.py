@@ -391,6 +391,7 @@ def serve(control: Control, job: dict[str, object], sock: socket.socket, watchdo
     config = uvicorn.config.Config(
         app,
         lifespan="auto" if not isinstance(app, Stario) else "on",
+        ws="none",  # Stario speaks HTTP and SSE; importing a websockets library would cost every run ~45 ms
         log_level="warning",
         access_log=False,
         log_config=None,

@@ -537,7 +537,7 @@ def preview_bar() -> h.HTML:
     """Back, forward, reload, the address, and the real URL in a new tab."""
     return h.form(
         {"id": "preview-bar", "class": "preview-bar", "data-on:submit": "playground.go(el.elements.address.value)",
-         "data-effect": "$_nav && playground.navigated($_nav.path, $_nav.n)"},
+         "data-effect": "$_nav && playground.navigated($_nav.path, $_nav.n); $_previewRun && playground.newRun($_previewRun)"},
         h.button({"type": "button", "id": "preview-back", "aria-label": "Back", "title": "Back", "data-on:click": "playground.back()"}, "\u2190"),
         h.button({"type": "button", "id": "preview-forward", "aria-label": "Forward", "title": "Forward", "data-on:click": "playground.forward()"}, "\u2192"),
         h.button({"type": "button", "id": "preview-reload", "aria-label": "Reload", "title": "Reload", "data-on:click": "playground.reload()"}, "\u21bb"),
@@ -677,7 +677,8 @@ def lesson_page(
             _splitter("middle", "Resize the editor and the preview"),
             _live(owner, status, preview_port, run, origin, pane_key),
         ),
-        signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False},
+        signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False,
+                 "_previewRun": run or 0},
     )
 
 
@@ -738,7 +739,8 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
             _splitter("middle", "Resize the editor and the preview"),
             _live(owner, status, preview_port, run, origin, pane_key),
         ),
-        signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None},
+        signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None,
+                 "_previewRun": run or 0},
     )
 
 

@@ -205,7 +205,10 @@ class Runner:
             # The child's watchdog stops an import (then a start-up) that takes startup_timeout, and
             # says where it was; waiting longer here is only the backstop for a child that hangs.
             backstop = 2 * self.startup_timeout + 2
-            answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, backstop)
+            try:
+                answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, backstop)
+            finally:
+                self._replace_spare()
             result = self._run_result(child, answer, started)
             result.run, result.warm = run, warm
             if result.ok:
@@ -227,6 +230,7 @@ class Runner:
         async with self._lock:
             child, _ = await self._take_spare()
         child.owner = "check"
+        self._replace_spare()
         try:
             answer = await self._deliver(
                 child, {"mode": "check", "code": code, "lesson": str(lesson), "filename": "app.py"}, self.check_seconds + 5
@@ -324,9 +328,12 @@ class Runner:
             if child is not None:
                 await self._kill(child)
             child = await self._spawn()
-        if self.use_spare and not self._stopped:
-            self._spare_task = asyncio.create_task(self._ensure_spare())
         return child, warm
+
+    def _replace_spare(self) -> None:
+        """Start warming the next spare (once the job at hand has its child going: they share the CPU)."""
+        if self.use_spare and not self._stopped and (self._spare_task is None or self._spare_task.done()):
+            self._spare_task = asyncio.create_task(self._ensure_spare())
 
     async def _ensure_spare(self) -> None:
         if self._spare is not None and self._spare.alive:

@@ -102,3 +102,53 @@ def test_a_toy_added_from_the_wheel_serves_a_working_chat(installed, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_playground_runs_from_the_wheel_and_serves_a_learners_app(installed, tmp_path):
+    """`stario playground` from the wheel: a lesson page, a Run in a child process (the installed
+    `stario.playground.child`), and the learner's app through the preview, as curl reaches it."""
+    import json
+    import os
+    import re
+    import signal
+    import time
+    import urllib.request
+
+    from tests.servers import free_port
+
+    port, preview = free_port(), free_port()
+    process = subprocess.Popen(
+        [str(installed), "-m", "stario", "playground", "--no-browser", "--port", str(port), "--preview-port", str(preview)],
+        cwd=tmp_path, env={**os.environ, "STARIO_PLAYGROUND_DATA": str(tmp_path / "data")},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        token = None
+        deadline = time.monotonic() + 30
+        while token is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "the playground exited before printing its URL"
+            match = re.match(rf"^http://127\.0\.0\.1:{port}/\?token=(\S+)$", line.strip())
+            token = match and match.group(1)
+        assert token, "the playground printed no URL"
+        cookie = {"Cookie": f"stario_playground_{port}={token}"}
+
+        def get(url: str) -> str:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=cookie), timeout=10) as response:
+                return response.read().decode()
+
+        page = get(f"http://127.0.0.1:{port}/lessons/01-hello-query")
+        assert "A Query that returns a string" in page and "/static/playground.js" in page
+        assert len(get(f"http://127.0.0.1:{port}/static/playground.js")) > 1000
+        run = urllib.request.Request(
+            f"http://127.0.0.1:{port}/lessons/01-hello-query/run",
+            data=json.dumps({"code": "from stario import Query, Stario\n\n\nasync def home():\n    return '<h1>From the wheel</h1>'\n\n\napp = Stario(Query('/', home))\n"}).encode(),
+            headers={**cookie, "Content-Type": "application/json"}, method="POST",
+        )
+        with urllib.request.urlopen(run, timeout=30) as response:
+            assert "running" in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{preview}/?token={token}", timeout=10) as response:
+            assert response.read().decode() == "<h1>From the wheel</h1>"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)

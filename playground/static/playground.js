@@ -217,6 +217,17 @@ function navigated(path, n) {
   setAddress(path)
 }
 
+// A new run of an app that was already up: the same frame loads it, from the top.
+function newRun(run) {
+  const f = frame()
+  if (!f || String(run) === f.dataset.run) return
+  f.dataset.run = run
+  trail.stack = ['/']
+  trail.at = 0
+  trail.run = String(run)
+  load('/')
+}
+
 function newFrame() {
   const f = frame()
   if (f && f.dataset.run !== trail.run) {
@@ -366,6 +377,6 @@ new MutationObserver(records => {
   }
 }).observe(document.body, { childList: true, subtree: true })
 
-window.playground = { replaceCode, markLine, showLine, go, back, forward, reload, navigated }
+window.playground = { replaceCode, markLine, showLine, go, back, forward, reload, navigated, newRun }
 restoreSizes()
 wire()
