@@ -463,27 +463,25 @@ def build_app(pg: Playground) -> Stario:
         pg.hints[lesson.path.name] = shown
         w.html(pages.hint_view(lesson.hints, shown, lesson=lesson.path.name, has_solution=lesson.is_exercise))
 
-    async def solution(c: Context, w: Writer) -> None:
+    async def with_solution(c: Context) -> tuple[Owner, str, str]:
+        """The lesson (404 unless it has a solution), its solution, and the learner's code."""
         owner = owner_of(c, "lessons")
-        lesson = owner.lesson
-        assert lesson is not None
-        if lesson.solution_code is None:
+        solution = owner.lesson.solution_code if owner.lesson is not None else None
+        if solution is None:
             raise HTTPError(404, "this lesson has no solution")
         code = await _signals_code(c)
-        w.html(pages.solution_view(code if code is not None else pg.code(owner), lesson.solution_code))
+        return owner, solution, code if code is not None else pg.code(owner)
+
+    async def solution(c: Context, w: Writer) -> None:
+        _, solution_code, mine = await with_solution(c)
+        w.html(pages.solution_view(mine, solution_code))
 
     async def solve(c: Context, w: Writer) -> None:
-        owner = owner_of(c, "lessons")
-        lesson = owner.lesson
-        assert lesson is not None
-        if lesson.solution_code is None:
-            raise HTTPError(404, "this lesson has no solution")
-        code = await _signals_code(c)
-        mine = code if code is not None else pg.code(owner)
-        if mine != lesson.solution_code:
+        owner, solution_code, mine = await with_solution(c)
+        if mine != solution_code:
             pg.store.keep_restore_point(owner.store_key, mine)
-        pg.store.save(owner.store_key, lesson.solution_code)
-        await _stream(w, _replace(pg, owner, lesson.solution_code))
+        pg.store.save(owner.store_key, solution_code)
+        await _stream(w, _replace(pg, owner, solution_code))
 
     return Stario(
         Query("/", home),

@@ -330,14 +330,19 @@ def _import(control: Control, compiled: types.CodeType, filename: str, reserve: 
         control.send("memory", error="MemoryError: the code used more memory than allowed", line=line)
         _leave(1)
     except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the app never started
-        control.send(
-            "crash",
-            error=f"{type(exc).__name__}: {exc}",
-            line=learner_line(exc.__traceback__, filename),
-            traceback=learner_traceback(exc, filename),
-        )
-        _leave(1)
+        crashed(control, exc, filename)
     return module
+
+
+def crashed(control: Control, exc: BaseException, filename: str) -> None:
+    """Report that the app could not start because of ``exc`` (with the learner's line), and exit."""
+    control.send(
+        "crash",
+        error=f"{type(exc).__name__}: {exc}",
+        line=learner_line(exc.__traceback__, filename),
+        traceback=learner_traceback(exc, filename),
+    )
+    _leave(1)
 
 
 def serve(control: Control, job: dict[str, object], sock: socket.socket, watchdog: Watchdog, import_seconds: float) -> None:
@@ -374,16 +379,9 @@ def serve(control: Control, job: dict[str, object], sock: socket.socket, watchdo
                 self.should_exit = True
             watchdog.done()
             if self.should_exit or not self.started:
-                exc = errors.first
-                if exc is None:
-                    control.send("crash", error="the app failed to start", line=None)
-                else:
-                    control.send(
-                        "crash",
-                        error=f"{type(exc).__name__}: {exc}",
-                        line=learner_line(exc.__traceback__, filename),
-                        traceback=learner_traceback(exc, filename),
-                    )
+                if errors.first is not None:
+                    crashed(control, errors.first, filename)
+                control.send("crash", error="the app failed to start", line=None)
                 _leave(1)
             watchdog.watch_loop(asyncio.get_running_loop())
             control.send("ready")

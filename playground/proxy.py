@@ -375,21 +375,29 @@ def _sets_playground_cookie(name: bytes, value: bytes) -> bool:
     return name == b"set-cookie" and value.decode("latin-1").split("=", 1)[0].strip().startswith(COOKIE_PREFIX)
 
 
-async def _read_head(connection: h11.Connection, reader: asyncio.StreamReader) -> h11.Response:
+async def _next_event(connection: h11.Connection, reader: asyncio.StreamReader, doing: str) -> Any:
+    """h11's next event, reading from the child as long as h11 needs more (``doing`` names the step
+    for the error: the app broke off while doing it)."""
     while True:
         try:
             event = connection.next_event()
         except h11.RemoteProtocolError as exc:
-            raise _Upstream(f"the app closed the connection or answered something that is not HTTP ({exc})") from None
-        if event is h11.NEED_DATA:
-            try:
-                data = await reader.read(_READ_SIZE)
-            except OSError as exc:
-                raise _Upstream(f"the app broke off ({exc.__class__.__name__})") from None
-            connection.receive_data(data)  # b"" tells h11 the app closed the connection
-        elif isinstance(event, h11.Response):
+            raise _Upstream(f"the app broke off {doing}, or answered something that is not HTTP ({exc})") from None
+        if event is not h11.NEED_DATA:
             return event
-        elif isinstance(event, h11.ConnectionClosed):
+        try:
+            data = await reader.read(_READ_SIZE)
+        except OSError as exc:
+            raise _Upstream(f"the app broke off {doing} ({exc.__class__.__name__})") from None
+        connection.receive_data(data)  # b"" tells h11 the app closed the connection
+
+
+async def _read_head(connection: h11.Connection, reader: asyncio.StreamReader) -> h11.Response:
+    while True:
+        event = await _next_event(connection, reader, "before its answer")
+        if isinstance(event, h11.Response):
+            return event
+        if isinstance(event, h11.ConnectionClosed):
             raise _Upstream("the app closed the connection without answering")
         # an InformationalResponse (100 Continue): the real answer follows
 
@@ -397,17 +405,8 @@ async def _read_head(connection: h11.Connection, reader: asyncio.StreamReader) -
 async def _body(connection: h11.Connection, reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
     """The answer's body, piece by piece as it arrives."""
     while True:
-        try:
-            event = connection.next_event()
-        except h11.RemoteProtocolError as exc:
-            raise _Upstream(f"the app broke off its answer ({exc})") from None
-        if event is h11.NEED_DATA:
-            try:
-                data = await reader.read(_READ_SIZE)
-            except OSError as exc:
-                raise _Upstream(f"the app broke off its answer ({exc.__class__.__name__})") from None
-            connection.receive_data(data)
-        elif isinstance(event, h11.Data):
+        event = await _next_event(connection, reader, "in the middle of its answer")
+        if isinstance(event, h11.Data):
             yield bytes(event.data)
         elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
             return
