@@ -359,7 +359,7 @@ def build_app(pg: Playground) -> Stario:
             run=pg.activity.run if mine else None, errors=list(pg.activity.errors) if mine else [],
             output=pg.activity.output if mine else "", preview_port=pg.preview_port, origin=pg.preview_origin(c),
             pane_key=_pane_key(pg.activity, owner), restore=pg.store.restore_point(owner.store_key),
-            edited=pg.store.code(owner.store_key) is not None,
+            edited=pg.store.code(owner.store_key) not in (None, owner.starting_code),
         )
 
     async def gallery() -> h.HTML:

@@ -107,7 +107,7 @@ def link_paths(html: str, *, preview_origin: str, files: dict[str, str]) -> str:
     def inline(match: re.Match[str]) -> str:
         text = match.group(1)
         if text in files:
-            return f'<a class="source" href="{files[text]}" target="_blank" rel="noopener"><code>{text}</code></a>'
+            return f'<a class="source-link" href="{files[text]}" target="_blank" rel="noopener"><code>{text}</code></a>'
         if re.fullmatch(r"/[\w\-./~%&=?;:+,@!*'()]*", text) and "{" not in text:
             return f'<a class="preview-path" href="#preview" data-path="{text}"><code>{text}</code></a>'
         return match.group(0)

@@ -114,13 +114,15 @@ def ToyInspector() -> HTML:
     """A small floating panel showing the page's live signals as JSON; collapsible, draggable.
 
     Its only signal of its own, ``_inspector`` (open or not), starts with ``_``, so it stays in
-    the browser: requests do not send it, and the panel does not list it. The panel is left out
-    of morphs, so a patch of the page keeps it where it was dragged.
+    the browser: requests do not send it, and the panel does not list it. It starts folded in a
+    small window (under 720 by 600 pixels, such as the playground's preview), so it never covers
+    the page it inspects. The panel is left out of morphs, so a patch of the page keeps it where
+    it was dragged.
     """
     return h.div(
         {
             "class": "stario-inspector",
-            "data-signals__ifmissing": '{"_inspector": true}',
+            "data-signals__ifmissing": '{"_inspector": innerWidth >= 720 && innerHeight >= 600}',
             "data-ignore-morph": True,
         },
         h.style(_INSPECTOR_STYLE),

@@ -486,7 +486,7 @@ def test_hints_come_one_at_a_time_and_a_pass_leads_to_the_next_lesson(page, play
 
 def test_the_files_a_lesson_names_open_read_only(page, playground):
     playground.open(page, "15-how-the-client-works")
-    link = page.locator("#lesson a.source", has_text="client.js").first
+    link = page.locator("#lesson a.source-link", has_text="client.js").first
     expect(link).to_be_visible()
     with page.context.expect_page() as opened:
         link.click()

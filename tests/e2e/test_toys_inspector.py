@@ -61,3 +61,14 @@ def test_inspector_is_dragged_by_its_header(page, server):
     page.mouse.up()
     after = page.locator(".stario-inspector").bounding_box()
     assert after["x"] < before["x"] - 150 and after["y"] < before["y"] - 100
+
+
+def test_inspector_starts_folded_in_a_small_window(new_page, server):
+    """In a preview-sized window the panel would cover the page it inspects: it starts folded."""
+    page = new_page()
+    page.set_viewport_size({"width": 440, "height": 430})
+    goto(page, server.url + "/")
+    expect(page.locator(".stario-inspector header")).to_be_visible()
+    expect(page.locator(".stario-inspector pre")).to_be_hidden()
+    page.locator(".stario-inspector header button").click()
+    expect(page.locator(".stario-inspector pre")).to_be_visible()
