@@ -41,14 +41,17 @@ class Exchange:
 
     @property
     def id(self) -> int:
+        """The proxy's number for this request."""
         return int(self.request["id"])
 
     @property
     def status(self) -> int | None:
+        """The answer's status, or None before its head arrived."""
         return None if self.response is None else self.response.get("status")
 
     @property
     def open(self) -> bool:
+        """True until the answer ends (or the browser leaves)."""
         return self.end is None
 
 

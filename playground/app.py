@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from stario import Command, Context, HTTPError, Query, Stario, Writer
 from stario import datastar as ds
 from stario import html as h
-from stario.lessons import Lesson, load_lessons
+from stario.lessons import Lesson, load_lessons, render_markdown
 from stario.toy_catalog import Toy, ToyError, get_toy, list_toys
 
 from . import pages
@@ -62,6 +62,7 @@ class Owner:
 
     @property
     def starting_code(self) -> str:
+        """The lesson's app.py, or the toy's, as it ships."""
         return self.lesson.app_code if self.lesson is not None else self.toy.code  # type: ignore[union-attr]
 
 
@@ -170,7 +171,7 @@ def _pane(pg: Playground, c: Context, owner: Owner) -> h.HTML:
     status = pg.activity.status if mine else pg.activity.last_of(owner.key).status
     if not mine and status and status.get("state") in ("running", "stuck", "starting"):
         status = {"state": "stopped", "text": "stopped: another page ran its code since"}
-    return pages.preview_pane(status, pg.preview_port, run=pg.activity.run if mine else None, origin=pg.preview_origin(c))
+    return pages.preview_pane(status, run=pg.activity.run if mine else None, origin=pg.preview_origin(c))
 
 
 # -- the live stream ------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def _snapshot(pg: Playground, owner: Owner) -> h.HTML:
     if pg.current(owner):
         return h.fragment(
             pages.status_view(activity.status),
-            pages.requests_list(list(activity.exchanges.values()), owner.key),
+            pages.requests_list(list(activity.exchanges.values())),
             pages.spans_list(list(activity.spans)),
             pages.console_view(activity.output),
             pages.errors_view(list(activity.errors), activity.status),
@@ -217,7 +218,7 @@ def _snapshot(pg: Playground, owner: Owner) -> h.HTML:
     last = activity.last_of(owner.key).status
     if last and last.get("state") in ("running", "stuck", "starting"):
         last = {"state": "stopped", "text": "stopped: another page ran its code since"}
-    return h.fragment(pages.status_view(last), pages.requests_list([], owner.key), pages.spans_list([]))
+    return h.fragment(pages.status_view(last), pages.requests_list([]), pages.spans_list([]))
 
 
 def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[Any]:
@@ -226,7 +227,7 @@ def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[A
     if activity.owner != owner.key:
         if any(item.get("kind") == "reset" for item in batch):  # another page took the runner
             return [pages.status_view({"state": "stopped", "text": "stopped: another page ran its code"}),
-                    pages.requests_list([], owner.key), pages.spans_list([])]
+                    pages.requests_list([]), pages.spans_list([])]
         return []
     out: list[Any] = []
     rows: dict[int, None] = {}
@@ -237,7 +238,7 @@ def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[A
         if kind in ("reset", "clear"):
             rows.clear()
             traces.clear()
-            out = [pages.requests_list([], owner.key), pages.spans_list([]), {"_selected": ""}, pages.empty_detail()]
+            out = [pages.requests_list([]), pages.spans_list([]), {"_selected": ""}, pages.empty_detail()]
             status = output = errors = True
         elif kind == "status":
             status = errors = True
@@ -269,7 +270,7 @@ def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[A
         exchange = activity.exchange(request_id)
         if exchange is None:
             continue
-        row = pages.request_row(exchange, owner.key)
+        row = pages.request_row(exchange)
         if any(item.get("kind") == "request" and item.get("id") == request_id for item in batch):
             out.append(ds.PatchElements(row, selector="#requests", mode="prepend"))
         else:
@@ -340,13 +341,13 @@ def build_app(pg: Playground) -> Stario:
         mine = pg.current(owner)
         last = pg.activity.last_of(owner.key)
         status = pg.activity.status if mine else _stopped(last.status)
-        files = _lesson_files(lesson)
-        prose = pages.link_paths(lesson.html, preview_origin=pg.preview_origin(c, with_token=True), files=files)
+        markdown = pages.real_curl_lines(lesson.markdown, pg.preview_origin(c, with_token=True))
+        prose = pages.link_paths(render_markdown(markdown), files=_lesson_files(lesson))
         return pages.lesson_page(
             lessons=pg.lessons, lesson=lesson, done=pg.done(), code=pg.code(owner), prose=prose,
             status=status, run=pg.activity.run if mine else None, checks=last.checks,
             errors=list(pg.activity.errors) if mine else [], output=pg.activity.output if mine else "",
-            preview_port=pg.preview_port, origin=pg.preview_origin(c), pane_key=_pane_key(pg.activity, owner),
+            origin=pg.preview_origin(c), pane_key=_pane_key(pg.activity, owner),
             restore=pg.store.restore_point(owner.store_key), hints_shown=pg.hints.get(lesson.path.name, 0),
         )
 
@@ -357,7 +358,7 @@ def build_app(pg: Playground) -> Stario:
         return pages.toy_page(
             toy=owner.toy, toys=list_toys(), code=pg.code(owner), status=status,
             run=pg.activity.run if mine else None, errors=list(pg.activity.errors) if mine else [],
-            output=pg.activity.output if mine else "", preview_port=pg.preview_port, origin=pg.preview_origin(c),
+            output=pg.activity.output if mine else "", origin=pg.preview_origin(c),
             pane_key=_pane_key(pg.activity, owner), restore=pg.store.restore_point(owner.store_key),
             edited=pg.store.code(owner.store_key) not in (None, owner.starting_code),
         )
@@ -554,7 +555,7 @@ def _lesson_files(lesson: Lesson) -> dict[str, str]:
     """The files a lesson's prose may name, and where to read them."""
     files = {"check.py": f"/source/lessons/{lesson.path.name}/check.py", "app.py": f"/source/lessons/{lesson.path.name}/app.py"}
     for path in sorted(STARIO_SOURCE.rglob("*")):
-        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts and path.parent.name != "_lessons":
+        if path.suffix in (".py", ".js") and "__pycache__" not in path.parts:
             relative = path.relative_to(STARIO_SOURCE.parent).as_posix()
             if "/_toys/" in relative or "/_lessons/" in relative or "/playground/" in relative:
                 continue

@@ -58,7 +58,7 @@ _args = argparse.ArgumentParser(prog="python -m stario.playground.child")
 _args.add_argument("--ctl", type=int, required=True, help="the fd to write control messages to")
 _args.add_argument("--socket", required=True, help="the Unix socket path to serve on")
 _args.add_argument("--memory-mb", type=int, default=512)
-_args.add_argument("--cpu-seconds", type=int, default=60)
+_args.add_argument("--cpu-seconds", type=int, default=600)
 _args.add_argument("--import-seconds", type=float, default=5.0, help="how long the code may take to import")
 _args.add_argument("--stuck-seconds", type=float, default=10.0, help="how long a handler may hold the loop")
 _args.add_argument("--check-seconds", type=float, default=10.0, help="how long all the checks may take")
@@ -104,6 +104,7 @@ class Control:
         self.lock = threading.Lock()
 
     def send(self, kind: str, **fields: object) -> None:
+        """Tell the playground one thing (a JSON line with this ``kind``)."""
         data = (json.dumps({"kind": kind, **fields}, default=repr) + "\n").encode()
         with self.lock:
             view = memoryview(data)
@@ -128,9 +129,10 @@ class PipeTracer:
         self.control = control
 
     def on_start(self, span: Span) -> None:
-        pass
+        """Starts are not sent: a span goes when it has ended."""
 
     def on_end(self, span: Span) -> None:
+        """Send the ended span."""
         try:
             self.control.send("span", span=span.to_dict())
         except Exception:  # a span that cannot be sent must not break the request
@@ -195,13 +197,17 @@ class Watchdog(threading.Thread):
         self.stuck = False
 
     def expect(self, seconds: float, what: str) -> None:
+        """Arm a deadline: past ``seconds`` from now, report ``what`` timed out, and exit."""
         self.what = what
         self.deadline = time.monotonic() + seconds
 
     def done(self) -> None:
+        """Disarm the deadline: the awaited thing finished."""
         self.deadline = None
 
     def watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start the serving loop's heartbeat (a callback every 0.2 s notes the time)."""
+
         def tick() -> None:
             self.beat = time.monotonic()
             loop.call_later(0.2, tick)
@@ -209,9 +215,11 @@ class Watchdog(threading.Thread):
         tick()
 
     def main_frame(self) -> FrameType | None:
+        """Where the main thread is now."""
         return sys._current_frames().get(self.main_id)  # type: ignore[arg-type]
 
     def run(self) -> None:
+        """Check the deadline and the heartbeat ten times a second, for the child's whole life."""
         while True:
             time.sleep(0.1)
             now = time.monotonic()
@@ -410,7 +418,7 @@ def check(control: Control, job: dict[str, object], watchdog: Watchdog, check_se
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     try:
         compile(code, filename, "exec", dont_inherit=True)
-    except SyntaxError:
+    except (SyntaxError, ValueError, MemoryError):
         _compile(control, code, filename)  # reports it and exits
     lesson = stario.lessons.load_lesson(Path(str(job["lesson"])))
     errors = ErrorReports(control, filename)
@@ -437,6 +445,7 @@ def _result(result: object) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Warm up, bind the socket, wait for a job, then serve or check."""
     args = _args.parse_args(argv)
     control = Control(args.ctl)
     become_subreaper()  # whatever the learner's code starts stays below us, to be killed with us

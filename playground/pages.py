@@ -27,7 +27,7 @@ __all__ = [
     "page", "highlighted", "index_page", "lesson_page", "toy_page", "gallery_page", "complete_page", "source_page",
     "status_view", "preview_pane", "checks_view", "errors_view", "console_view", "hint_view", "solution_view",
     "request_row", "requests_list", "trace_group", "spans_list", "request_detail", "span_detail", "empty_detail",
-    "toc", "progress", "link_paths", "error_line", "event_item", "restore_button",
+    "toc", "progress", "link_paths", "real_curl_lines", "error_line", "event_item", "restore_button",
 ]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -100,9 +100,9 @@ def header(lessons: list[Lesson], done: set[str], current: str | None = None, *,
     )
 
 
-def link_paths(html: str, *, preview_origin: str, files: dict[str, str]) -> str:
-    """The lesson's prose for the playground: ``/path`` in inline code opens in the preview, a
-    file the lesson names opens read-only, and ``http://127.0.0.1:8000`` is the preview's address."""
+def link_paths(html: str, *, files: dict[str, str]) -> str:
+    """The lesson's prose for the playground: ``/path`` in inline code opens in the preview, and a
+    file the lesson names opens read-only."""
 
     def inline(match: re.Match[str]) -> str:
         text = match.group(1)
@@ -112,8 +112,16 @@ def link_paths(html: str, *, preview_origin: str, files: dict[str, str]) -> str:
             return f'<a class="preview-path" href="#preview" data-path="{text}"><code>{text}</code></a>'
         return match.group(0)
 
-    linked = re.sub(r"(?<!<pre class=\"highlight\">)<code>([^<]+)</code>", inline, html)
-    return linked.replace("http://127.0.0.1:8000", preview_origin)
+    return re.sub(r"(?<!<pre class=\"highlight\">)<code>([^<]+)</code>", inline, html)
+
+
+def real_curl_lines(markdown: str, preview: str) -> str:
+    """The lesson's Markdown with each ``curl`` line aimed at the preview (its real address, with
+    the token as the URL's credentials), so it works as written from a terminal. Other mentions
+    of ``http://127.0.0.1:8000`` are about serving the app yourself, and stay."""
+    return "\n".join(
+        line.replace("http://127.0.0.1:8000", preview) if "curl " in line else line for line in markdown.split("\n")
+    )
 
 
 def status_view(status: dict[str, Any] | None) -> h.HTML:
@@ -125,7 +133,7 @@ def status_view(status: dict[str, Any] | None) -> h.HTML:
     return h.span({"id": "status", "role": "status", "class": f"{kind} state-{state}", "data-class:stale": "$_stale"}, text)
 
 
-def preview_pane(status: dict[str, Any] | None, preview_port: int, *, run: int | None, origin: str) -> h.HTML:
+def preview_pane(status: dict[str, Any] | None, *, run: int | None, origin: str) -> h.HTML:
     """The preview: the app in a frame while it runs, else what to do (or what went wrong).
 
     The frame is never morphed (it would reload): a new run replaces the whole pane.
@@ -180,7 +188,7 @@ def _error_box(title: str, line: int | None, traceback: str | None) -> h.HTML:
 def console_view(output: str) -> h.HTML:
     """What the app printed."""
     return h.pre({"id": "console", "aria-label": "what your app printed", "class": "" if output else "empty"},
-                 output or "(nothing printed yet: print() and logging show up here)")
+                 output or "(nothing printed yet: print() and logged warnings and errors show up here)")
 
 
 def checks_view(checks: dict[str, Any] | None, *, following: Lesson | None = None) -> h.HTML:
@@ -269,7 +277,7 @@ def _target_label(request: dict[str, Any]) -> str:
     return path
 
 
-def request_row(exchange: Exchange, owner: str) -> h.HTML:
+def request_row(exchange: Exchange) -> h.HTML:
     """One request in the inspector's list: newest on top, a stream's newest event visible."""
     request = exchange.request
     status = exchange.status
@@ -311,9 +319,9 @@ def request_row(exchange: Exchange, owner: str) -> h.HTML:
     )
 
 
-def requests_list(exchanges: list[Exchange], owner: str) -> h.HTML:
+def requests_list(exchanges: list[Exchange]) -> h.HTML:
     """The whole request list (newest first)."""
-    return h.ol({"id": "requests", "class": "requests"}, [request_row(e, owner) for e in reversed(exchanges)])
+    return h.ol({"id": "requests", "class": "requests"}, [request_row(e) for e in reversed(exchanges)])
 
 
 def _event_label(event: dict[str, Any]) -> str:
@@ -528,7 +536,7 @@ def _keys() -> h.HTML:
         h.kbd("Ctrl"), "/", h.kbd("\u2318"), "+", h.kbd("Enter"), " runs · ",
         h.kbd("Tab"), " indents · ", h.kbd("Shift"), "+", h.kbd("Tab"), " dedents · ",
         h.kbd("Esc"), " then ", h.kbd("Tab"), " leaves the editor · ",
-        h.kbd("Ctrl"), "/", h.kbd("\u2318"), "+", h.kbd("Z"), " undoes, Reset and Solve too",
+        h.kbd("Ctrl"), "/", h.kbd("\u2318"), "+", h.kbd("Z"), " undoes typing, and Reset or Solve",
         h.span({"id": "save-state", "role": "status"}, ""),
     )
 
@@ -588,11 +596,11 @@ def _work(owner: str, code: str, actions: list[Any], results: list[Any], status:
     )
 
 
-def _live(owner: str, status: dict[str, Any] | None, preview_port: int, run: int | None, origin: str, pane_key: str) -> h.HTML:
+def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str) -> h.HTML:
     return h.section(
         {"id": "live-pane", "class": "pane live", "aria-label": "your app"},
         preview_bar(),
-        preview_pane(status, preview_port, run=run, origin=origin),
+        preview_pane(status, run=run, origin=origin),
         h.div({"class": "splitter horizontal", "role": "separator", "tabindex": "0", "aria-orientation": "horizontal",
                "aria-label": "Resize the preview", "data-resize": "preview"}),
         inspector(owner, pane_key),
@@ -616,7 +624,6 @@ def lesson_page(
     checks: dict[str, Any] | None,
     errors: list[dict[str, Any]],
     output: str,
-    preview_port: int,
     origin: str,
     pane_key: str,
     restore: str | None,
@@ -675,7 +682,7 @@ def lesson_page(
             _splitter("left", "Resize the lesson"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, preview_port, run, origin, pane_key),
+            _live(owner, status, run, origin, pane_key),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False,
                  "_previewRun": run or 0},
@@ -691,6 +698,7 @@ def restore_button(owner: str, restore: str | None) -> h.HTML:
 
 
 def error_line(errors: list[dict[str, Any]], status: dict[str, Any] | None) -> int:
+    """The line to mark in the editor: the failed start's, else the newest error's; 0 for none."""
     if status and status.get("line") and status.get("state") in ("failed", "timeout", "crashed", "stuck"):
         return int(status["line"])
     for error in reversed(list(errors)):
@@ -700,13 +708,14 @@ def error_line(errors: list[dict[str, Any]], status: dict[str, Any] | None) -> i
 
 
 def _pager_keys(previous: Lesson | None, following: Lesson | None) -> str:
-    parts = [f"evt.altKey && evt.key === '{key}' && (location.href = '/lessons/{target.path.name}')"
+    # Not while typing: Alt+arrow moves by a word in a text field on macOS.
+    parts = [f"evt.altKey && evt.key === '{key}' && !evt.target.closest('textarea, input') && (location.href = '/lessons/{target.path.name}')"
              for key, target in (("ArrowLeft", previous), ("ArrowRight", following)) if target is not None]
     return " || ".join(parts) or "null"
 
 
 def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | None, run: int | None,
-             errors: list[dict[str, Any]], output: str, preview_port: int, origin: str, pane_key: str,
+             errors: list[dict[str, Any]], output: str, origin: str, pane_key: str,
              restore: str | None, edited: bool) -> h.HTML:
     """A toy running live beside its README and its code, which the learner may change (a scratch copy)."""
     owner = f"toys/{toy.name}"
@@ -737,7 +746,7 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
             _splitter("left", "Resize the README"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, preview_port, run, origin, pane_key),
+            _live(owner, status, run, origin, pane_key),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None,
                  "_previewRun": run or 0},

@@ -83,9 +83,9 @@ def kill_tree(pid: int, *, include_root: bool = True) -> None:
             break
         for child in below:
             _kill(child)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)  # the child's own process group, where /proc is missing
     if include_root:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # the child's own process group, where /proc is missing
         _kill(pid)
 
 

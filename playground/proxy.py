@@ -161,8 +161,7 @@ class _Exchange:
         try:
             await self.respond(method, target, headers, body)
         finally:
-            if self.headers_sent:
-                self.report_end()
+            self.report_end()  # answered, broken off, or left before an answer: the row closes
 
     async def respond(self, method: str, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         """Answer: from the child when one serves, else from the proxy (503 no app, 502 a broken one)."""
@@ -236,7 +235,7 @@ class _Exchange:
             "request",
             method=method,
             target=text_target,
-            path=_unquote(path),
+            path=unquote(path, errors="replace"),
             query=[[k, v] for k, v in query if k != "datastar"],
             signals=_signals(method, query, named.get("content-type", ""), body),
             intent="Query" if method in ("GET", "HEAD") else "Command",
@@ -456,10 +455,6 @@ def _signals(method: str, query: list[tuple[str, str]], content_type: str, body:
         return json.loads(raw)
     except ValueError:
         return None
-
-
-def _unquote(path: str) -> str:
-    return unquote(path, errors="replace")
 
 
 def _text_headers(headers: Any) -> list[list[str]]:

@@ -4,7 +4,8 @@ Each run kills the previous child and hands the code to the spare (a child that 
 imported Stario and uvicorn and bound its Unix socket), then waits until it serves or fails.
 A check takes the spare too, runs the lesson's checks in it and ends it. Children live under
 limits: the import and check wall times and a handler that blocks the loop (enforced by the
-child's watchdog, and here as a backstop), memory (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``).
+child's watchdog, with a backstop here for the start and the checks), memory (``RLIMIT_AS``) and
+CPU time over the child's life (``RLIMIT_CPU``, ten minutes: a toy may stream for an hour).
 
 Nothing here ever waits on a learner process's pipes: the child's output and control pipes are
 ours, read as data arrives and closed when we are done, whoever else holds them open. Killing
@@ -146,7 +147,7 @@ class Runner:
         *,
         startup_timeout: float = 5.0,
         memory_mb: int = 512,
-        cpu_seconds: int = 60,
+        cpu_seconds: int = 600,
         stuck_seconds: float = 10.0,
         check_seconds: float = 10.0,
         spare: bool = True,
@@ -166,6 +167,7 @@ class Runner:
         self._spare_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._children: set[_Child] = set()  # every child not yet killed, whatever its role
+        self._watchers: set[asyncio.Task[None]] = set()  # the tasks waiting for each child's exit
         self._serial = itertools.count(1)
         self._runs = itertools.count(1)
         self._folder: str | None = None
@@ -207,6 +209,12 @@ class Runner:
             backstop = 2 * self.startup_timeout + 2
             try:
                 answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, backstop)
+            except asyncio.CancelledError:
+                # The page that asked went away (a reload, say): the half-started app goes too.
+                self._current = None
+                await asyncio.shield(self._kill(child))
+                self._set_state("stopped", "stopped: the page that pressed Run went away before the app started")
+                raise
             finally:
                 self._replace_spare()
             result = self._run_result(child, answer, started)
@@ -358,7 +366,6 @@ class Runner:
         return os.path.join(self._folder, f"child-{serial}.sock")
 
     async def _spawn(self) -> _Child:
-        loop = asyncio.get_running_loop()
         serial = next(self._serial)
         mark = f"{_PREFIX}{serial}"
         path = self._socket_path(serial)
@@ -392,7 +399,21 @@ class Runner:
             for fd in (control_write, output_write, stdin_read):
                 os.close(fd)
         _LIVE.add(proc.pid)
-        stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(stdin_write, "wb", buffering=0))
+        files = (os.fdopen(control_read, "rb", buffering=0), os.fdopen(output_read, "rb", buffering=0),
+                 os.fdopen(stdin_write, "wb", buffering=0))
+        try:
+            return await self._attach(proc, path, mark, *files)
+        except BaseException:  # cancelled halfway: nothing may be left open or alive
+            kill_tree(proc.pid)
+            for file in files:
+                file.close()
+            raise
+
+    async def _attach(self, proc: asyncio.subprocess.Process, path: str, mark: str,
+                      control_file: Any, output_file: Any, stdin_file: Any) -> _Child:
+        """Connect a freshly started child's pipes, and watch it."""
+        loop = asyncio.get_running_loop()
+        stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, stdin_file)
         child = _Child(proc, path, mark, loop.create_future(), loop.create_future(), stdin)  # type: ignore[arg-type]
         self._children.add(child)
         buffer = bytearray()
@@ -418,10 +439,12 @@ class Runner:
             if child.run and child is self._current:
                 self._tell({"kind": "output", "run": child.run, "text": data.decode("utf-8", "replace")})
 
-        control, _ = await loop.connect_read_pipe(lambda: _Pipe(on_control, on_control_closed), os.fdopen(control_read, "rb", buffering=0))
-        output, _ = await loop.connect_read_pipe(lambda: _Pipe(on_output, lambda: None), os.fdopen(output_read, "rb", buffering=0))
+        control, _ = await loop.connect_read_pipe(lambda: _Pipe(on_control, on_control_closed), control_file)
+        output, _ = await loop.connect_read_pipe(lambda: _Pipe(on_output, lambda: None), output_file)
         child.transports += [control, output, stdin]
-        asyncio.create_task(self._watch(child), name=f"playground.child.{proc.pid}")
+        watcher = asyncio.create_task(self._watch(child), name=f"playground.child.{proc.pid}")
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
         return child
 
     def _on_message(self, child: _Child, message: dict[str, Any]) -> None:
@@ -456,7 +479,7 @@ class Runner:
     async def _watch(self, child: _Child) -> None:
         code = await child.proc.wait()
         _LIVE.discard(child.pid)
-        kill_tree(child.pid)  # anything the learner's code started goes too
+        kill_tree(child.pid, include_root=False)  # anything it started goes too (its pid is free for reuse now)
         kill_marked(child.mark)
         child.ended.set()
         if child.ready and not child.killed and child is self._current:
@@ -538,7 +561,7 @@ def _death(code: int | None, output: str) -> dict[str, Any]:
             return {"kind": "memory", "error": "the app was killed (out of memory?)"}
         return {"kind": "crash", "error": f"the app died ({_signal_name(sig)})"}
     tail = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
-    return {"kind": "crash", "error": f"the app exited before serving: {tail}"}
+    return {"kind": "crash", "error": f"the process running your code exited before it was done: {tail}"}
 
 
 def _failure_text(kind: str, error: str | None, line: int | None) -> str:

@@ -3,12 +3,15 @@
 1. name a loopback host (``127.0.0.1``, ``localhost``, ``[::1]``) in ``Host``, which stops DNS
    rebinding: a web page whose domain resolves to 127.0.0.1 still sends its own name;
 2. carry the token: the URL ``stario playground`` prints has ``?token=...``; a browser's first
-   visit trades it for an HttpOnly, SameSite=Strict cookie and is redirected to a clean URL (a
-   client that is not a browser, curl say, may keep sending ``?token=`` instead);
+   visit trades it for an HttpOnly, SameSite=Strict cookie and is redirected to a clean URL. A
+   client that is not a browser may keep sending ``?token=``, or the URL's credentials as curl
+   sends them (``http://stario:TOKEN@127.0.0.1:8801/``, the form the lessons' curl lines take in
+   the playground); those credentials are taken off before the request goes on;
 3. not come from another site, nor from another page on this machine: ``Sec-Fetch-Site`` must be
    ``same-origin`` or ``none``; the preview also takes ``same-site`` requests, but only from the
    playground's own pages (their ``Origin`` or ``Referer``), since cookies, and "sites", ignore
-   ports: any local server's page is "same-site".
+   ports: any local server's page is "same-site". A browser too old to send ``Sec-Fetch-Site``
+   must at least send this server's own ``Origin`` (or none).
 
 The cookie's name carries the playground's port (``stario_playground_8800``), and the preview
 never lets the learner's app read or set a cookie whose name starts with ``stario_playground``.
@@ -20,12 +23,13 @@ an open tab, still work after a restart.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import os
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 __all__ = ["Guard", "new_token", "load_token", "cookie_name", "COOKIE_PREFIX", "LOOPBACK_HOSTS"]
 
@@ -107,8 +111,12 @@ class Guard:
         self.framed_by = framed_by
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind == "lifespan":
             await self.app(scope, receive, send)
+            return
+        if kind != "http":  # a websocket: nothing here speaks it, so nothing gets past unchecked
+            await send({"type": "websocket.close", "code": 1008})
             return
         headers: dict[str, str] = {}
         cookies: list[str] = []
@@ -127,33 +135,66 @@ class Guard:
         if refusal:
             await _refuse(send, refusal)
             return
+        if any(_same(value, self.token) for header in cookies for value in _cookie_values(header, self.cookie)):
+            await self.app(scope, receive, send)  # a browser with the cookie: any ?token= is the app's own
+            return
+        password = _basic_password(headers.get("authorization", ""))
+        if password is not None:
+            if not _same(password, self.token):
+                await _refuse(send, "wrong token in the URL's credentials: copy the line from the lesson again")
+                return
+            # curl with http://stario:TOKEN@host/...: served, without the credentials the app never asked for
+            kept = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"authorization"]
+            await self.app({**scope, "headers": kept}, receive, send)
+            return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         offered = dict(query).get("token")
-        if offered is not None:
-            if not _same(offered, self.token):
-                await _refuse(send, "wrong token: open the URL that 'stario playground' printed")
-                return
-            rest = urlencode([(k, v) for k, v in query if k != "token"])
-            if headers.get("sec-fetch-mode") == "navigate":
-                await self._welcome(send, scope.get("path", "/") + (f"?{rest}" if rest else ""))
-                return
-            # Not a browser finding its way in (curl, a script): served as it is, less the token.
-            scope = {**scope, "query_string": rest.encode("latin-1")}
-        elif not any(_same(value, self.token) for header in cookies for value in _cookie_values(header, self.cookie)):
+        if offered is None:
             await _refuse(send, "no token: open the URL that 'stario playground' printed (it ends in ?token=...)")
             return
-        await self.app(scope, receive, send)
+        if not _same(offered, self.token):
+            await _refuse(send, "wrong token: open the URL that 'stario playground' printed")
+            return
+        rest = urlencode([(k, v) for k, v in query if k != "token"])
+        if headers.get("sec-fetch-mode") == "navigate":
+            await self._welcome(send, _safe_path(scope) + (f"?{rest}" if rest else ""))
+            return
+        # Not a browser finding its way in (curl, a script): served as it is, less the token.
+        await self.app({**scope, "query_string": rest.encode("latin-1")}, receive, send)
 
     def _site_refusal(self, headers: dict[str, str]) -> str | None:
         fetch_site = headers.get("sec-fetch-site")
-        if fetch_site in (None, "same-origin", "none"):
+        if fetch_site is None:
+            # An older browser, or not a browser. A browser that names where it comes from must
+            # name this playground (or, for the preview, the page framing it).
+            origin = headers.get("origin")
+            if origin is None or origin == "null" or self._ours(origin, headers.get("host", "")):
+                return None
+            return f"a request from another page refused (Origin: {origin})"
+        if fetch_site in ("same-origin", "none"):
             return None
         if fetch_site == "same-site" and self.framed_by is not None:
             source = headers.get("origin") or headers.get("referer") or ""
-            if _origin_port(source) == self.framed_by and (urlsplit(source).hostname or "").lower() in LOOPBACK_HOSTS:
+            if self._ours(source, "", framing_only=True):
                 return None
             return f"a request from another page on this machine refused ({source or 'no Origin or Referer'})"
         return f"cross-site request refused (Sec-Fetch-Site: {fetch_site})"
+
+    def _ours(self, url: str, host: str, *, framing_only: bool = False) -> bool:
+        """Whether ``url`` (an Origin or Referer) is this server's own, or the playground framing it."""
+        name = (urlsplit(url).hostname or "").lower()
+        port = _origin_port(url)
+        if name not in LOOPBACK_HOSTS and not self.allow_any_host:
+            return False
+        if self.framed_by is not None and port == self.framed_by:
+            return True
+        if framing_only:
+            return False
+        own = urlsplit(f"http://{host}")
+        try:
+            return port is not None and port == own.port and name == (own.hostname or "").lower()
+        except ValueError:
+            return False
 
     async def _welcome(self, send: Any, location: str) -> None:
         """Trade the token in the URL for the cookie, and go to the same page without it."""
@@ -170,6 +211,26 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": b""})
+
+
+def _safe_path(scope: dict[str, Any]) -> str:
+    """The request's path as sent (still percent-encoded), never one that names another host."""
+    raw = scope.get("raw_path") or scope.get("path", "/").encode("utf-8")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+    path = "".join(ch if 0x20 < ord(ch) < 0x7F else quote(ch) for ch in path)
+    return "/" + path.lstrip("/\\")
+
+
+def _basic_password(header: str) -> str | None:
+    """The password of ``Authorization: Basic ...`` (what curl sends for ``http://user:pass@host``)."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return decoded.partition(":")[2]
 
 
 async def _refuse(send: Any, reason: str) -> None:

@@ -19,6 +19,7 @@ import signal
 import socket
 import sys
 import webbrowser
+from collections.abc import Iterator
 
 import uvicorn
 
@@ -41,13 +42,14 @@ class _Server(uvicorn.Server):
     """A uvicorn server that leaves signals to us: two servers share one Ctrl+C."""
 
     @contextlib.contextmanager
-    def capture_signals(self):  # type: ignore[override]
+    def capture_signals(self) -> Iterator[None]:  # type: ignore[override]
+        """Leave SIGINT and SIGTERM to `serve`, which stops both servers."""
         yield
 
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on right now."""
-    with socket.socket() as sock:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
 
@@ -120,7 +122,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop_all)
-    shown = "127.0.0.1" if host in ("127.0.0.1", "0.0.0.0") else host
+    shown = "127.0.0.1" if host in ("127.0.0.1", "0.0.0.0") else f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={token}"
     await runner.start()
     tasks = [asyncio.create_task(server.serve()) for server in servers]

@@ -92,15 +92,17 @@ def test_a_lesson_page_has_prose_editor_actions_preview_bar_and_inspector(tmp_pa
         assert piece in page, piece
 
 
-def test_paths_and_files_in_the_prose_are_links_and_port_8000_is_the_previews_address(tmp_path):
-    lesson = next(l for l in LESSONS if "http://127.0.0.1:8000" in l.markdown)
+def test_paths_and_files_in_the_prose_are_links_and_curl_lines_aim_at_the_preview(tmp_path):
+    curling = next(l for l in LESSONS if "curl -H 'X-Admin-Key" in l.markdown)
+    production = next(l for l in LESSONS if "proxy_pass http://127.0.0.1:8000" in l.markdown)
     _, client = make(tmp_path)
     with client:
-        page = client.get(f"/lessons/{lesson.path.name}", headers={"host": "localhost:4320"}).text
+        page = client.get(f"/lessons/{curling.path.name}", headers={"host": "localhost:4320"}).text
+        serving = client.get(f"/lessons/{production.path.name}").text
         reading = client.get(f"/lessons/{READING.path.name}").text
-    assert "http://127.0.0.1:8000" not in page
-    assert "http://stario:secret-token@localhost:4321" in page, "curl lines use the preview's real address, with the token"
+    assert "http://stario:secret-token@localhost:4321/admin/log" in page, "a curl line uses the preview's real address"
     assert 'class="preview-path"' in page
+    assert "127.0.0.1:8000" in serving and "secret-token" not in serving, "only curl lines change"
     assert 'href="/source/stario/static/client.js"' in reading
 
 

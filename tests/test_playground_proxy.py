@@ -443,7 +443,7 @@ def test_leaving_before_the_headers_closes_the_upstream(client, proxy, records):
 
     assert client._run(leave_early()) == []
     slow = records.of(_request_id(records, "/slow"))
-    assert [r["kind"] for r in slow] == ["request"]  # asked, never answered
+    assert [r["kind"] for r in slow] == ["request", "end"] and slow[-1]["left"] is True  # asked, never answered
     deadline = time.monotonic() + 3
     while client.get("/finished").json() != ["slow"]:
         assert time.monotonic() < deadline, "the slow handler was not told the browser left"

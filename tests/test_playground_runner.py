@@ -264,6 +264,35 @@ def test_a_child_that_exits_while_serving_is_reported_as_crashed():
     with_runner(test)
 
 
+def test_an_app_that_stops_its_own_server_says_how_it_ended():
+    code = GOOD + "\n\nimport os\nimport signal\n\n\nasync def stop():\n    os.kill(os.getpid(), signal.SIGTERM)\n    return 'bye'\n\n\napp.query('/stop', stop)\n"
+
+    async def test(runner, records):
+        assert (await runner.run(code)).ok
+        await asyncio.to_thread(fetch, runner.upstream, "/stop")
+        await until(lambda: runner.state == "crashed")
+        said = of(records, "status")[-1]["text"]
+        assert "SIGTERM" in said and "memory" not in said, said  # uvicorn stops, then re-raises the signal
+
+    with_runner(test)
+
+
+def test_a_run_whose_page_goes_away_before_the_app_starts_stops_it():
+    async def test(runner, records):
+        task = asyncio.create_task(runner.run("import time\ntime.sleep(2)\n" + GOOD))
+        await until(lambda: runner.pid is not None)
+        child = runner.pid
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert runner.state == "stopped" and runner.upstream is None
+        await until(lambda: gone(child), message="the half-started child is still alive")
+        assert (await runner.run(GOOD)).ok
+
+    with_runner(test)
+
+
 def test_a_handler_that_never_awaits_is_reported_stuck_at_its_line_then_stopped():
     code = GOOD + "\n\nasync def spin():\n    n = 0\n    while True:\n        n += 1\n\n\napp.query('/spin', spin)\n"
 

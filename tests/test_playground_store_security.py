@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 from pathlib import Path
@@ -148,3 +149,79 @@ def test_the_preview_lets_in_the_playgrounds_own_pages_only(preview):
             response = client.get("/", cookies=cookies, headers=headers)
             assert response.status == 403 and "another page on this machine" in response.text, other
         assert client.get("/", cookies=cookies, headers={"sec-fetch-site": "cross-site", "referer": "http://127.0.0.1:8765/"}).status == 403
+
+
+def test_curl_may_send_the_token_as_the_urls_credentials_which_the_app_never_sees():
+    seen = []
+
+    async def home(c):
+        seen.append(c.headers.get("authorization"))
+        return "inside"
+
+    token = new_token()
+    client = TestClient(Guard(Stario(Query("/", home)), token, cookie=COOKIE), base_url="http://127.0.0.1:8765")
+    with client:
+        good = base64.b64encode(f"stario:{token}".encode()).decode()
+        assert client.get("/", headers={"authorization": f"Basic {good}"}).text == "inside"
+        bad = base64.b64encode(b"stario:guess").decode()
+        assert client.get("/", headers={"authorization": f"Basic {bad}"}).status == 403
+        assert client.get("/", headers={"authorization": "Basic !!!"}).status == 403
+    assert seen == [None], "the credentials are taken off before the app"
+
+
+def test_the_learners_own_token_parameter_passes_when_the_cookie_is_good(preview):
+    token, client = preview
+    with client:
+        response = client.get("/?token=the-learners-own", cookies={COOKIE: token})
+        assert response.status == 200
+
+
+def test_a_browser_without_sec_fetch_site_must_come_from_here(guarded):
+    token, client = guarded
+    with client:
+        cookies = {COOKIE: token}
+        assert client.get("/", cookies=cookies, headers={"origin": "http://127.0.0.1:8765"}).text == "inside"
+        for foreign in ("http://127.0.0.1:9000", "http://evil.example", "http://127.0.0.1:87x5"):
+            response = client.get("/", cookies=cookies, headers={"origin": foreign})
+            assert response.status == 403 and "another page" in response.text, foreign
+
+
+def test_the_welcome_redirect_stays_on_this_site():
+    import asyncio
+
+    token = new_token()
+    sent = []
+
+    async def main():
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http", "method": "GET", "path": "//evil.example/x", "raw_path": b"//evil.example/x",
+            "query_string": f"token={token}".encode(),
+            "headers": [(b"host", b"127.0.0.1:8765"), (b"sec-fetch-mode", b"navigate")],
+        }
+        await Guard(None, token, cookie=COOKIE)(scope, None, send)
+
+    asyncio.run(main())
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 303 and headers[b"location"] == b"/evil.example/x"
+
+
+def test_a_websocket_is_closed_unchecked_by_nobody(guarded):
+    import asyncio
+
+    token, _ = guarded
+    sent = []
+
+    async def app(scope, receive, send):  # pragma: no cover - must never run
+        raise AssertionError("the app was reached")
+
+    async def main():
+        async def send(message):
+            sent.append(message)
+
+        await Guard(app, token, cookie=COOKIE)({"type": "websocket", "headers": []}, None, send)
+
+    asyncio.run(main())
+    assert sent == [{"type": "websocket.close", "code": 1008}]

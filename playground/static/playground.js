@@ -255,6 +255,7 @@ document.addEventListener('click', evt => {
 
 // === 4. panes that resize ===
 
+const DEFAULTS = { left: 0.30, middle: 0.34, results: 0.32, preview: 0.64 }  // as in playground.css
 const SIZES = { left: ['panes', '--left', 'x'], middle: ['panes', '--middle', 'x'], results: ['work', '--results', 'y'], preview: ['live-pane', '--preview', 'y'] }
 
 function resize(name, fraction) {
@@ -302,7 +303,7 @@ document.addEventListener('keydown', evt => {
   if (!step) return
   evt.preventDefault()
   const [box, variable] = SIZES[splitter.dataset.resize]
-  const now = parseFloat(getComputedStyle($id(box)).getPropertyValue(variable)) / 100 || 0.3
+  const now = parseFloat(getComputedStyle($id(box)).getPropertyValue(variable)) / 100 || DEFAULTS[splitter.dataset.resize]
   const sign = splitter.dataset.resize === 'results' ? -1 : 1
   resize(splitter.dataset.resize, now + sign * step)
 })
