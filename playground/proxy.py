@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, quote, unquote
 import h11
 
 from stario.datastar import data_fields
-from stario.sse import ReadEvent, SSEParser
+from stario.sse_reader import ReadEvent, SSEParser
 
 from .security import COOKIE_PREFIX
 

@@ -4,7 +4,8 @@ A `Query` reads, a `Command` changes something; handlers take a `Context` and a 
 simply return HTML, or ``yield`` updates that stream to the browser as Datastar events.
 """
 
-from stario.app import App, Stario, State
+from stario.app import App, Stario
+from stario.state import State
 from stario.context import Context
 from stario.datastructures import FormData, Headers, QueryParams, UploadedFile
 from stario.errors import HTTPError

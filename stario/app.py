@@ -21,38 +21,28 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from asyncio import current_task
 import logging
+from asyncio import current_task
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote, urlsplit
 
 from stario.assets import PREFIX, serve_asset
-from stario.context import ClientDisconnected, Context
-from stario.errors import HTTPError, debug_page, status_phrase
+from stario.context import Context
+from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
+from stario.exchange import Exchange
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
+from stario.state import State
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
 from stario.tracers import tracer_from_env
 from stario.writer import Writer
 
-__all__ = ["Stario", "App", "State"]
+__all__ = ["Stario", "App"]
 
 logger = logging.getLogger("stario")
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
-
-
-class State:
-    """A namespace for what the app keeps between requests (``app.state.db = ...``)."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise AttributeError(
-            f"app.state has no {name!r}; set it first (for example in bootstrap: app.state.{name} = ...)"
-        )
-
-    def __repr__(self) -> str:
-        return f"State({vars(self)!r})"
 
 
 class Stario:
@@ -82,7 +72,12 @@ class Stario:
         self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
         self._bootstrap = _check_bootstrap(bootstrap)
         self._teardown: Any = None
-        self._stale = True
+        # What this app makes of each route (the route itself stays as it was given):
+        self._handlers: dict[Route, Handler] = {}  # its handler in the explicit (c, w) form
+        self._mounted: dict[Route, tuple[list[Middleware], ...]] = {}  # middleware of the apps it came from
+        self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
+        self._mounted_apps: list[Stario] = []
+        self._frozen = False
         # Every app serves Stario's browser client (and its other files) under /_stario/.
         self.add(Query(f"{PREFIX}/{{path...}}", serve_asset, name="stario.asset"))
         for route in routes:
@@ -104,18 +99,35 @@ class Stario:
         """Register a `Query` or `Command`; conflicts raise at once, naming both routes."""
         if not isinstance(route, Route):
             raise TypeError(f"Stario takes Query(...) and Command(...) routes, got {route!r}")
-        if route.base is None:
-            route.base = adapt(route.handler, f"{route.method} {route.pattern}")
-        route.endpoint = route.base
+        self._check_not_frozen(f"add the route {route.method} {route.pattern}")
+        handler = adapt(route.handler, f"{route.method} {route.pattern}")
         self.router.add(route)
-        self._stale = True
+        self._handlers[route] = handler
+        # Until the app starts, a request calls a stand-in that finishes building it first.
+        self._endpoints[route] = self._build_then(route)
         return route
 
+    @overload
+    def query(self, pattern: str, handler: None = None, *, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+    @overload
+    def query(self, pattern: str, handler: Callable[..., Any], *, name: str | None = None) -> Route: ...
+
     def query(self, pattern: str, handler: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
-        """Add a `Query` (GET and HEAD); without a handler, return a decorator."""
+        """Add a `Query` (GET and HEAD) and return it; without a handler, return a decorator."""
         if handler is None:
             return lambda fn: (self.add(Query(pattern, fn, name=name)), fn)[1]
         return self.add(Query(pattern, handler, name=name))
+
+    @overload
+    def command(
+        self, pattern: str, handler: None = None, *, method: str = "POST", name: str | None = None, cross_site: bool = False
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+    @overload
+    def command(
+        self, pattern: str, handler: Callable[..., Any], *, method: str = "POST", name: str | None = None, cross_site: bool = False
+    ) -> Route: ...
 
     def command(
         self,
@@ -126,7 +138,7 @@ class Stario:
         name: str | None = None,
         cross_site: bool = False,
     ) -> Any:
-        """Add a `Command` (POST by default); without a handler, return a decorator."""
+        """Add a `Command` (POST by default) and return it; without a handler, return a decorator."""
         if handler is None:
             return lambda fn: (self.add(Command(pattern, fn, method=method, name=name, cross_site=cross_site)), fn)[1]
         return self.add(Command(pattern, handler, method=method, name=name, cross_site=cross_site))
@@ -134,25 +146,29 @@ class Stario:
     def mount(self, prefix: str, routes: Stario | Iterable[Route]) -> None:
         """Add every route of ``routes`` (another app, or a list of routes) under ``prefix``.
 
-        A mounted app's middleware keeps wrapping its own routes, inside this app's middleware.
-        Its bootstrap does not run: put set-up in this app's bootstrap.
+        A mounted app's middleware keeps wrapping its own routes, inside this app's middleware
+        (added before this app starts, in either order). Its bootstrap does not run: put set-up
+        in this app's bootstrap.
         """
         if not prefix.startswith("/"):
             raise ValueError(f"a mount prefix starts with '/', got {prefix!r}")
         if isinstance(routes, Stario):
             if routes._bootstrap is not None:
                 raise ValueError("a mounted app's bootstrap would never run; move it into the parent app's bootstrap")
-            inner: tuple[list[Middleware], ...] = (routes.middleware,)  # the list itself: later use() counts
-            source: Iterable[Route] = routes.router.routes
-        else:
-            inner = ()
-            source = routes
-        for route in source:
-            if route.handler is serve_asset:
-                continue  # this app serves Stario's files already
-            copy = route.with_prefix(prefix)
-            copy.middleware = inner + route.middleware
-            self.add(copy)
+            for route in routes.routes:
+                if route.handler is serve_asset:
+                    continue  # this app serves Stario's files already
+                copy = self.add(route.with_prefix(prefix))
+                # The list itself, not a copy: middleware the mounted app adds later still counts.
+                self._mounted[copy] = (routes.middleware, *routes.mounted_middleware(route))
+            self._mounted_apps.append(routes)
+            return
+        for route in routes:
+            self.add(route.with_prefix(prefix))
+
+    def mounted_middleware(self, route: Route) -> tuple[list[Middleware], ...]:
+        """The middleware lists of the apps ``route`` was mounted from, outermost first."""
+        return self._mounted.get(route, ())
 
     def use(self, middleware: Middleware) -> None:
         """Wrap every handler with ``middleware``, a function ``Handler -> Handler``.
@@ -167,8 +183,8 @@ class Stario:
         """
         if not callable(middleware):
             raise TypeError(f"middleware is a function taking a handler and returning one, got {middleware!r}")
+        self._check_not_frozen(f"add the middleware {getattr(middleware, '__name__', middleware)!r}")
         self.middleware.append(middleware)
-        self._stale = True
 
     def on_error(self, exc_type: type[BaseException], handler: Callable[..., Any]) -> None:
         """Answer exceptions of ``exc_type`` (and subclasses) with ``async handler(c, w, exc)``.
@@ -196,15 +212,45 @@ class Stario:
         """Every registered route, in order."""
         return list(self.router.routes)
 
-    def _compile(self) -> None:
-        # Wrap each route's handler in its middleware, once, after the routes or middleware change.
-        for route in self.router.routes:
-            endpoint: Handler = route.base  # type: ignore[assignment]
-            inner = [middleware for stack in route.middleware for middleware in stack]
-            for middleware in reversed((*self.middleware, *inner)):
+    def _check_not_frozen(self, what: str) -> None:
+        if self._frozen:
+            raise RuntimeError(
+                f"cannot {what}: this app is already serving, and its routes and middleware are fixed "
+                "once it starts. Add them when building the app, or in its bootstrap before the yield"
+            )
+
+    def build(self) -> None:
+        """Fix the routes and middleware: wrap each route's handler in its middleware, once.
+
+        Called when the server starts the app (after bootstrap's set-up), or by the first request
+        of an app used without lifespan. From then on `add`, `use` and `mount` raise, here and
+        in the apps mounted into this one.
+        """
+        if self._frozen:
+            return
+        for route, handler in self._handlers.items():
+            endpoint = handler
+            for middleware in reversed((*self.middleware, *(m for stack in self._mounted.get(route, ()) for m in stack))):
                 endpoint = middleware(endpoint)
-            route.endpoint = endpoint
-        self._stale = False
+            self._endpoints[route] = endpoint
+        self._frozen = True
+        for mounted in self._mounted_apps:
+            mounted.freeze_as_mounted()
+
+    def freeze_as_mounted(self) -> None:
+        """Fix this app's middleware: the app it is mounted into has started serving its routes."""
+        self._frozen = True
+        for mounted in self._mounted_apps:
+            mounted.freeze_as_mounted()
+
+    def _build_then(self, route: Route) -> Handler:
+        """The stand-in endpoint of a route before the app starts: build the app, then answer."""
+
+        async def build_then_answer(c: Context, w: Writer) -> None:
+            self.build()
+            await self._endpoints[route](c, w)
+
+        return build_then_answer
 
     # -- ASGI --------------------------------------------------------------------------------
 
@@ -217,12 +263,11 @@ class Stario:
                 # WebSockets are not part of Stario: refuse the handshake.
                 await send({"type": "websocket.close", "code": 1000})
             return
-        if self._stale:
-            self._compile()
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        c = Context(self, scope, receive, span, current_task())
-        w = Writer(send, c)
+        exchange = Exchange(scope, receive, send, span, max_body_size=self.max_body_size, task=current_task())
+        c = Context(self, exchange)
+        w = Writer(exchange)
         if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
             span.attributes["http.path"] = c.path
@@ -242,12 +287,12 @@ class Stario:
             if route.kind == "command" and not route.cross_site:
                 _refuse_cross_site(c)
             # 3. Run the handler (wrapped in its middleware), then send what it wrote.
-            result = await route.endpoint(c, w)  # type: ignore[misc]
+            result = await self._endpoints[route](c, w)
             if result is not None:
                 answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
             await w.finish()
         except asyncio.CancelledError:
-            if not c._disconnected:
+            if not exchange.disconnected:
                 span.status = "cancelled"
                 span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
                 raise
@@ -267,8 +312,8 @@ class Stario:
             # 4. Errors become responses: HTTPError its status, anything else a 500.
             await self._answer_error(c, w, exc)
         finally:
-            if w._stream is not None:
-                w._stream.stop_watching()  # whatever happened, leave no task behind
+            if w.stream is not None:
+                w.stream.stop_watching()  # whatever happened, leave no task behind
             # 5. The request's span: what was asked, what was answered.
             if recording:
                 attributes = span.attributes
@@ -359,7 +404,7 @@ class Stario:
                     self._teardown = result
                 else:
                     await result
-            self._compile()
+            self.build()
             span.attr("routes", len(self.router.routes))
 
     async def shutdown(self) -> None:

@@ -8,31 +8,30 @@ A handler gets ``c`` (the context) and ``w`` (the writer). The context carries w
 - ``c.span`` (this request's span) and ``c.disconnected`` / ``await c.wait_disconnected()``.
 
 Everything is read lazily: a handler that never looks at the headers never pays for parsing them.
-The body is read at most once, and never past the app's size limit.
+The body is read at most once, and never past the app's size limit (see `stario.exchange`,
+which the context shares with the `Writer`); cookies are read by `stario.cookies`, forms by
+`stario.forms`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
+from stario.cookies import parse_cookie_header
 from stario.datastar import read_signals
-from stario.datastructures import FormData, Headers, QueryParams, UploadedFile
-from stario.errors import HTTPError
+from stario.datastructures import FormData, Headers, QueryParams
+from stario.errors import ClientDisconnected, HTTPError
+from stario.forms import parse_form
+from stario.state import State
 
 if TYPE_CHECKING:
-    from stario.app import Stario, State
+    from stario.exchange import Exchange
     from stario.routing import Route
     from stario.telemetry import Span
 
 __all__ = ["Context", "ClientDisconnected"]
-
-
-class ClientDisconnected(Exception):
-    """The client went away before the request was read in full."""
-
 
 _NO_VALUES: list[str] = []  # shared and never mutated: most routes have no parameters
 
@@ -42,8 +41,8 @@ class Context:
 
     __slots__ = (
         "app",
+        "exchange",
         "scope",
-        "receive",
         "method",
         "path",
         "param_values",
@@ -53,33 +52,26 @@ class Context:
         "_headers",
         "_query",
         "_cookies",
-        "_body",
         "_signals",
-        "_disconnected",
-        "task",
     )
 
-    def __init__(
-        self, app: Stario, scope: dict[str, Any], receive: Any, span: Span, task: asyncio.Task[Any] | None = None
-    ) -> None:
+    def __init__(self, app: Any, exchange: Exchange) -> None:
+        #: The `Stario` app answering (typed loosely: the app module imports this one).
         self.app = app
-        self.scope = scope
-        self.receive = receive
-        self.method: str = scope["method"]
-        self.path: str = scope["path"]
+        #: The request's line to the server, shared with the `Writer` (see `stario.exchange`).
+        self.exchange = exchange
+        self.scope = exchange.scope
+        self.method: str = exchange.method
+        self.path: str = exchange.scope["path"]
         #: The route's parameter values in pattern order, as the router found them.
         self.param_values: list[str] = _NO_VALUES
         self._params: dict[str, str] | None = None
         self.route: Route | None = None
-        self.span = span
+        self.span: Span = exchange.span
         self._headers: Headers | None = None
         self._query: QueryParams | None = None
         self._cookies: dict[str, str] | None = None
-        self._body: bytes | None = None
         self._signals: dict[str, Any] | None = None
-        self._disconnected = False
-        #: The task answering this request (cancelled when a streaming client leaves).
-        self.task = task
 
     # -- what came with the request line and headers ---------------------------------------------
 
@@ -141,33 +133,7 @@ class Context:
         Raises `HTTPError` 413 when it is larger than the app's ``max_body_size``, as soon as
         that is known (from ``Content-Length``, or while reading) and without reading the rest.
         """
-        if self._body is not None:
-            return self._body
-        limit = self.app.max_body_size
-        declared = self.headers.get("content-length")
-        if declared is not None:
-            try:
-                declared_size = int(declared)
-            except ValueError:
-                raise HTTPError(400, f"Content-Length is not a number: {declared!r}") from None
-            if declared_size > limit:
-                raise HTTPError(413, f"the request body is {declared_size} bytes; the limit is {limit}")
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                self._disconnected = True
-                raise ClientDisconnected("the client left while its request body was being read")
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise HTTPError(413, f"the request body is over the limit of {limit} bytes")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        self._body = b"".join(chunks)
-        return self._body
+        return await self.exchange.body()
 
     async def text(self) -> str:
         """The body decoded as UTF-8 (400 if it is not)."""
@@ -189,22 +155,9 @@ class Context:
     async def form(self) -> FormData:
         """The submitted form, urlencoded or multipart (files become `UploadedFile`)."""
         content_type = self.headers.get("content-type", "")
-        kind = content_type.split(";", 1)[0].strip().lower()
-        if self.method in ("GET", "HEAD", "DELETE") and not kind:
+        if self.method in ("GET", "HEAD", "DELETE") and not content_type:
             return FormData(parse_qsl(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-        body = await self.body()
-        if kind == "application/x-www-form-urlencoded" or (not kind and not body):
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise HTTPError(400, f"the form body is not valid UTF-8: {exc}") from None
-            return FormData(parse_qsl(text, keep_blank_values=True))
-        if kind == "multipart/form-data":
-            return _parse_multipart(content_type, body)
-        raise HTTPError(
-            415,
-            f"expected a form (application/x-www-form-urlencoded or multipart/form-data), got {content_type or 'no Content-Type'}",
-        )
+        return parse_form(content_type, await self.body())
 
     async def signals(self) -> dict[str, Any]:
         """The Datastar signals the browser sent (``{}`` when there are none).
@@ -224,103 +177,16 @@ class Context:
     @property
     def disconnected(self) -> bool:
         """True once the client is known to have gone (a closed tab, a dropped connection)."""
-        return self._disconnected
+        return self.exchange.disconnected
+
+    @property
+    def task(self) -> Any:
+        """The task answering this request (cancelled when a streaming client leaves)."""
+        return self.exchange.task
 
     async def wait_disconnected(self) -> None:
         """Wait until the client goes away (reads, and keeps, the body first)."""
-        if self._disconnected:
-            return
-        try:
-            await self.body()
-        except HTTPError:
-            pass
-        while True:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                self._disconnected = True
-                return
+        await self.exchange.wait_disconnected()
 
     def __repr__(self) -> str:
         return f"<Context {self.method} {self.path}>"
-
-
-def parse_cookie_header(header: str) -> dict[str, str]:
-    """Parse a ``Cookie`` header as browsers send it: ``name=value`` pairs separated by ``;``.
-
-    Linear in the header's length, and forgiving: a pair without ``=`` or with an empty name is
-    skipped rather than spoiling the rest (the standard library's parser drops every cookie when
-    one is odd). Surrounding double quotes are removed from a value.
-    """
-    jar: dict[str, str] = {}
-    for pair in header.split(";"):
-        name, equals, value = pair.partition("=")
-        name = name.strip()
-        if not equals or not name:
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1]
-        jar.setdefault(name, unquote(value) if "%" in value else value)
-    return jar
-
-
-def _parse_multipart(content_type: str, body: bytes) -> FormData:
-    from python_multipart.multipart import MultipartParser, parse_options_header
-
-    _, options = parse_options_header(content_type)
-    boundary = options.get(b"boundary")
-    if not boundary:
-        raise HTTPError(400, "a multipart/form-data body needs a boundary in its Content-Type")
-    items: list[tuple[str, str | UploadedFile]] = []
-    part: dict[str, Any] = {}
-    finished: list[bool] = []
-
-    def on_part_begin() -> None:
-        part.clear()
-        part.update(headers=[], field=b"", value=b"", data=[])
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        part["field"] += data[start:end]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        part["value"] += data[start:end]
-
-    def on_header_end() -> None:
-        part["headers"].append((part["field"].decode("latin-1").lower(), part["value"].decode("latin-1")))
-        part["field"] = b""
-        part["value"] = b""
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        part["data"].append(data[start:end])
-
-    def on_part_end() -> None:
-        headers = dict(part["headers"])
-        _, disposition = parse_options_header(headers.get("content-disposition", ""))
-        name = disposition.get(b"name", b"").decode("utf-8", "replace")
-        data = b"".join(part["data"])
-        if b"filename" in disposition:
-            filename = disposition[b"filename"].decode("utf-8", "replace")
-            items.append((name, UploadedFile(filename, headers.get("content-type", "application/octet-stream"), data)))
-        else:
-            items.append((name, data.decode("utf-8", "replace")))
-
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_end": lambda: finished.append(True),
-        },
-    )
-    try:
-        parser.write(body)
-        parser.finalize()
-    except Exception as exc:  # the parser's own error types vary by version
-        raise HTTPError(400, f"the multipart form is malformed: {exc}") from None
-    if not finished:
-        raise HTTPError(400, "the multipart form is cut short: its closing boundary is missing")
-    return FormData(items)

@@ -16,7 +16,11 @@ from http import HTTPStatus
 
 from markupsafe import escape
 
-__all__ = ["HTTPError", "status_phrase", "debug_page"]
+__all__ = ["HTTPError", "ClientDisconnected", "status_phrase", "debug_page"]
+
+
+class ClientDisconnected(Exception):
+    """The client went away: before its request body was read in full, or while a stream was open."""
 
 
 class HTTPError(Exception):

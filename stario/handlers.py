@@ -7,19 +7,22 @@ request):
 - **returns**: ``async def home(): return "<h1>Hi</h1>"``. HTML (a ``str`` or anything with
   ``__html__``) answers 200 ``text/html``; ``None`` answers 204. It may take ``(c)`` or nothing.
 - **yields**: ``async def ticks(c): yield "<p id=t>1</p>"``. Each item becomes an SSE event
-  (see `stario.datastar.to_event`). When the browser goes away the generator is closed, so its
-  ``finally`` runs. It may take ``(c, w)``, ``(c)`` or nothing.
+  (see `stario.datastar.to_event`). The response head goes out with the first item, as in Go
+  (see `STREAM_GRACE`), so ``raise HTTPError(404, ...)`` before it still answers 404. When
+  the browser goes away the generator is closed, so its ``finally`` runs. It may take
+  ``(c, w)``, ``(c)`` or nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from stario.datastar import Event, to_event
 
-__all__ = ["Handler", "Middleware", "adapt", "answer"]
+__all__ = ["Handler", "Middleware", "adapt", "answer", "STREAM_GRACE"]
 
 Handler = Callable[[Any, Any], Awaitable[None]]
 """The explicit handler form: ``async (c: Context, w: Writer) -> None``."""
@@ -98,25 +101,31 @@ def _returning(fn: Callable[..., Any], arity: int) -> Handler:
     return returning
 
 
+STREAM_GRACE = 0.25
+"""Seconds a generator handler may take to its first item before its stream opens anyway.
+
+The response head goes out with the first item, so a handler that raises `HTTPError`, writes a
+redirect with ``w``, or returns before yielding answers with that status. A handler still
+working after this long (waiting on a subscription, say) gets its ``200`` and SSE headers
+anyway, so the browser sees the stream open promptly; from then on, problems are events."""
+
+
 def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
     async def streaming(c: Any, w: Any) -> None:
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
+        grace = asyncio.get_running_loop().call_later(STREAM_GRACE, _open_late, w)
         try:
-            # The status line and headers go out at once (Datastar expects them straight away, and
-            # the disconnect watcher starts with them). Validate before streaming in the explicit
-            # (c, w) form; inside a stream, answer problems with a patch, as Datastar advises.
-            stream = w.sse()
-            await stream.open()
-            if c.method == "HEAD":
-                return  # HEAD asks for the headers only: the stream is not run
             async for item in generator:
-                if isinstance(item, Event):
-                    await stream.send(item)
-                else:
-                    text = to_event(item)
-                    if text is not None:
-                        await stream.send(text)
+                grace.cancel()
+                stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
+                if c.method == "HEAD":
+                    await stream.open()  # the head is what HEAD asked for: the generator stops here
+                    return
+                text = item if isinstance(item, Event) else to_event(item)
+                if text is not None:
+                    await stream.send(text)
         finally:
+            grace.cancel()
             # Runs the generator's `finally` when the client left (cancellation) or on error.
             try:
                 await generator.aclose()  # type: ignore[attr-defined]
@@ -125,3 +134,17 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
 
     streaming.__wrapped__ = fn  # type: ignore[attr-defined]
     return streaming
+
+
+def _open_late(w: Any) -> None:
+    """The grace period is over and nothing was yielded nor written: open the stream now."""
+    if not w.written:
+        stream = w.sse()
+        task = asyncio.ensure_future(stream.open())
+        task.add_done_callback(_quiet)
+
+
+def _quiet(task: asyncio.Future[Any]) -> None:
+    # The request's own task sees any failure (the client gone) when it next writes.
+    if not task.cancelled():
+        task.exception()

@@ -40,7 +40,12 @@ class RouteConflict(ValueError):
 
 
 class Route:
-    """A method and path pattern answered by a handler. Build one with `Query` or `Command`."""
+    """A method and path pattern answered by a handler. Build one with `Query` or `Command`.
+
+    A route is a value: the pattern, the method, the handler and its options, nothing an app
+    adds. The same route may be added to several apps; each keeps what it makes of it (the
+    handler in its explicit form, wrapped in that app's middleware) in its own table.
+    """
 
     kind = "route"
 
@@ -51,9 +56,6 @@ class Route:
         "name",
         "segments",
         "param_names",
-        "base",
-        "endpoint",
-        "middleware",
         "cross_site",
     )
 
@@ -74,13 +76,6 @@ class Route:
         self.name = name or getattr(handler, "__name__", None)
         self.segments, self.param_names = parse_pattern(pattern)
         self.cross_site = cross_site
-        # Filled by the app: `base` is the handler in its explicit (c, w) form, decided once at
-        # registration; `endpoint` is `base` wrapped in middleware, what a request calls.
-        self.base: Callable[..., Any] | None = None
-        self.endpoint: Callable[..., Any] | None = None
-        # Middleware that belongs to this route only: the middleware lists of the apps it was
-        # mounted from, innermost last (lists, so middleware added to them later still counts).
-        self.middleware: tuple[list[Callable[..., Any]], ...] = ()
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -122,9 +117,6 @@ class Route:
         copy.name = self.name
         copy.segments, copy.param_names = parse_pattern(copy.pattern)
         copy.cross_site = self.cross_site
-        copy.base = self.base
-        copy.endpoint = None
-        copy.middleware = self.middleware
         return copy
 
     def __repr__(self) -> str:

@@ -23,18 +23,17 @@ What it does for you, and why:
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Protocol
 
 from stario import datastar
-from stario.context import ClientDisconnected
 from stario.datastar import Event
+from stario.errors import ClientDisconnected
 
 if TYPE_CHECKING:
-    from stario.writer import Writer
+    from stario.exchange import Exchange
 
-__all__ = ["SSEStream", "SSE_HEADERS", "SSEParser", "ReadEvent"]
+__all__ = ["SSEStream", "SSE_HEADERS"]
 
 SSE_HEADERS = [
     (b"content-type", b"text/event-stream"),
@@ -46,19 +45,32 @@ SSE_HEADERS = [
 _PING = b": ping\n\n"
 
 
+class ResponseHead(Protocol):
+    """What a stream needs of the `Writer` that opened it: the status and headers it set, and
+    the counts it keeps (a protocol, so this module and the writer's need not import each other)."""
+
+    status_code: int | None
+    headers_sent: bool
+    bytes_sent: int
+
+    def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]: ...
+
+
 class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
-    __slots__ = ("writer", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write")
+    __slots__ = ("writer", "exchange", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening")
 
-    def __init__(self, writer: Writer, *, heartbeat: float | None = 15.0) -> None:
+    def __init__(self, writer: ResponseHead, exchange: Exchange, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
+        self.exchange = exchange
         self.heartbeat = heartbeat
         self.started = False
         self.closed = False
         self.events_sent = 0
         self._watcher: asyncio.Task[None] | None = None
         self._last_write = 0.0
+        self._opening: asyncio.Future[None] | None = None
 
     # -- opening and closing ------------------------------------------------------------------
 
@@ -66,27 +78,39 @@ class SSEStream:
         """Send the status line and headers now, and start watching for the client leaving.
 
         A HEAD request gets the headers and an empty body at once: there is nobody to stream to.
+        Two tasks opening at once (a generator's first item, and its grace period running out)
+        share one opening.
         """
-        if not self.started:
+        if self.started:
+            return self
+        if self._opening is not None:
+            await asyncio.shield(self._opening)
+            return self
+        self._opening = asyncio.get_running_loop().create_future()
+        try:
             await self._start(watch=True)
-            if self.writer.context.method == "HEAD":
-                await self.close()
+        except BaseException as exc:
+            self._opening.set_exception(exc)
+            self._opening.exception()  # retrieved: the other opener, if any, sees it when it awaits
+            raise
+        self._opening.set_result(None)
+        if self.exchange.method == "HEAD":
+            await self.close()
         return self
 
     async def _start(self, *, watch: bool) -> None:
-        writer = self.writer
-        context = writer.context
+        writer, exchange = self.writer, self.exchange
         # Read the request body first: once the stream is open, the watcher owns `receive`.
-        await context.body()
+        await exchange.body()
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
         writer.status_code = writer.status_code or 200
         writer.headers_sent = True
-        await writer.send({"type": "http.response.start", "status": writer.status_code, "headers": headers})
+        await exchange.send({"type": "http.response.start", "status": writer.status_code, "headers": headers})
         self.started = True
         self._last_write = time.monotonic()
-        if watch and context.method != "HEAD":
-            self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {context.path}")
+        if watch and exchange.method != "HEAD":
+            self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {exchange.scope.get('path')}")
 
     async def close(self) -> None:
         """End the stream (the response's last, empty chunk) and stop the watcher."""
@@ -100,9 +124,12 @@ class SSEStream:
                 await watcher
             except asyncio.CancelledError:
                 pass
+        opening = self._opening
+        if opening is not None and not opening.done():
+            await asyncio.wait([opening])  # another task is sending the head: let it finish first
         if not self.started:
             await self._start(watch=False)
-        await self.writer.send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self.exchange.send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def stop_watching(self) -> None:
         """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
@@ -133,16 +160,15 @@ class SSEStream:
         self._last_write = time.monotonic()
         self.events_sent += 1
         self.writer.bytes_sent += len(data)
-        span = self.writer.context.span
+        span = self.exchange.span
         if isinstance(event, Event):
             span.event("sse", type=event.type, bytes=len(data), **_describe(event))
         else:
             span.event("sse", type=text[7 : text.find("\n")] if text.startswith("event: ") else "", bytes=len(data))
-        await self.writer.send({"type": "http.response.body", "body": data, "more_body": True})
+        await self.exchange.send({"type": "http.response.body", "body": data, "more_body": True})
 
     def _check_open(self) -> None:
-        context = self.writer.context
-        if context._disconnected or context.method == "HEAD":
+        if self.exchange.disconnected or self.exchange.method == "HEAD":
             raise ClientDisconnected("the client has gone; nothing more can be sent")
         if self.closed:
             raise RuntimeError("this SSE stream is closed")
@@ -204,13 +230,13 @@ class SSEStream:
         self._check_open()
         lines = "".join(f": {line}\n" for line in (text.splitlines() or [""]))
         self._last_write = time.monotonic()
-        await self.writer.send({"type": "http.response.body", "body": (lines + "\n").encode(), "more_body": True})
+        await self.exchange.send({"type": "http.response.body", "body": (lines + "\n").encode(), "more_body": True})
 
     # -- the watcher ----------------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        context = self.writer.context
-        receive = context.receive
+        exchange = self.exchange
+        receive = exchange.receive
         heartbeat = self.heartbeat
         while True:
             try:
@@ -223,14 +249,13 @@ class SSEStream:
             except TimeoutError:
                 if time.monotonic() - self._last_write >= heartbeat and not self.closed:
                     self._last_write = time.monotonic()
-                    await self.writer.send({"type": "http.response.body", "body": _PING, "more_body": True})
+                    await exchange.send({"type": "http.response.body", "body": _PING, "more_body": True})
                 continue
             if message["type"] == "http.disconnect":
-                context._disconnected = True
-                context.span.event("client.disconnected", cause="the client closed the connection", events_sent=self.events_sent)
-                task = context.task  # the request's own task, even if a child task opened the stream
-                if task is not None and not self.closed and not task.done():
-                    task.cancel()
+                if self.closed:
+                    exchange.disconnected = True
+                else:
+                    exchange.client_left(events_sent=self.events_sent)  # the handler's `finally` runs
                 return
 
 
@@ -245,78 +270,3 @@ def _describe(event: Event) -> dict[str, Any]:
     if isinstance(event, datastar.RemoveElements):
         details["mode"] = "remove"
     return details
-
-
-# -- reading a stream (the test client, the playground's inspector) --------------------------------
-
-
-class ReadEvent(NamedTuple):
-    """One event read back from a stream: its type, its data lines, the last id and its retry,
-    and ``raw``: its exact lines as they came (comments included), each ending in a newline."""
-
-    type: str
-    data: list[str]
-    id: str | None
-    retry: int | None
-    raw: str = ""
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-class SSEParser:
-    """An incremental SSE reader following the browser's rules (DATASTAR.md 1.6).
-
-    `feed` it text as it arrives; it returns the events finished so far. Lines end in ``\n``,
-    ``\r\n`` or ``\r``; a line is ``field: value`` (one optional space stripped); comments and
-    lines without a colon are skipped; a blank line ends an event; the last ``id`` carries over.
-    An event without ``event:`` is a ``message``; one with neither type nor data is dropped.
-    """
-
-    def __init__(self) -> None:
-        self._buffer = ""
-        self._type: str | None = None
-        self._id: str | None = None
-        self._retry: int | None = None
-        self._data: list[str] = []
-        self._raw: list[str] = []
-
-    def feed(self, text: str) -> list[ReadEvent]:
-        """Take in more text; return the events it finished."""
-        buffer = self._buffer + text
-        events = []
-        position = 0
-        while True:
-            match = _LINE_END.search(buffer, position)
-            if match is None or (match.group() == "\r" and match.end() == len(buffer)):
-                break  # no whole line yet (a lone \r at the end may be half of \r\n)
-            event = self._line(buffer[position : match.start()])
-            position = match.end()
-            if event is not None:
-                events.append(event)
-        self._buffer = buffer[position:]
-        return events
-
-    def _line(self, line: str) -> ReadEvent | None:
-        if line == "":
-            event = None
-            if self._data or self._type:
-                raw = "".join(f"{kept}\n" for kept in self._raw)
-                event = ReadEvent(self._type or "message", self._data, self._id, self._retry, raw)
-            self._type, self._data, self._retry, self._raw = None, [], None, []
-            return event
-        self._raw.append(line)
-        name, colon, value = line.partition(":")
-        if not colon or not name:
-            return None  # no field name (a comment) or no colon at all
-        if value.startswith(" "):
-            value = value[1:]
-        if name == "event":
-            self._type = value
-        elif name == "data":
-            self._data.append(value)
-        elif name == "id":
-            self._id = value
-        elif name == "retry" and value.isdigit():
-            self._retry = int(value)
-        return None

@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from stario.datastar import data_fields
 from stario.datastructures import Headers
-from stario.sse import SSEParser
+from stario.sse_reader import SSEParser
 from stario.telemetry import NoopTracer, Span
 
 __all__ = ["TestClient", "Response", "DatastarEvent", "EventStream", "parse_events"]

@@ -14,14 +14,14 @@ from http.cookies import SimpleCookie
 from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, Literal
 
+from stario.sse import SSEStream
 from stario.urls import check_redirect_target
 
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # what RFC 6265 allows in a cookie value, less %
 
 if TYPE_CHECKING:
-    from stario.context import Context
-    from stario.sse import SSEStream
+    from stario.exchange import Exchange
 
 __all__ = ["Writer"]
 
@@ -37,8 +37,7 @@ class Writer:
     """Builds and sends the response to one request (see the module docstring)."""
 
     __slots__ = (
-        "send",
-        "context",
+        "exchange",
         "status_code",
         "headers",
         "_body",
@@ -49,9 +48,9 @@ class Writer:
         "headers_sent",
     )
 
-    def __init__(self, send: Any, context: Context) -> None:
-        self.send = send
-        self.context = context
+    def __init__(self, exchange: Exchange) -> None:
+        #: The request's line to the server, shared with the `Context` (see `stario.exchange`).
+        self.exchange = exchange
         self.status_code: int | None = None
         #: Extra response headers, as (name, value) pairs.
         self.headers: list[tuple[str, str]] = []
@@ -204,12 +203,10 @@ class Writer:
         The status line and headers go out on the first write (or at once with ``async with``);
         a ``: ping`` comment goes out after ``heartbeat`` seconds without events.
         """
-        from stario.sse import SSEStream
-
         if self._state != _EMPTY:
             raise RuntimeError("this response was already written; open the SSE stream before writing anything else")
         self._state = _STREAMING
-        self._stream = SSEStream(self, heartbeat=heartbeat)
+        self._stream = SSEStream(self, self.exchange, heartbeat=heartbeat)
         return self._stream
 
     # -- state, read by the app and by middleware ------------------------------------------------
@@ -223,6 +220,11 @@ class Writer:
     def streaming(self) -> bool:
         """True when the response is an SSE stream."""
         return self._stream is not None
+
+    @property
+    def stream(self) -> SSEStream | None:
+        """The SSE stream `sse` opened, if any."""
+        return self._stream
 
     @property
     def body(self) -> bytes:
@@ -272,10 +274,11 @@ class Writer:
         else:
             headers = self.raw_headers(self._content_type, len(body))
         self.headers_sent = True
-        await self.send({"type": "http.response.start", "status": status, "headers": headers})
-        if self.context.method == "HEAD":
+        send = self.exchange.send
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if self.exchange.method == "HEAD":
             body = b""
-        await self.send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body})
         self.bytes_sent = len(body)
 
 

@@ -148,19 +148,25 @@ def test_idle_stream_sends_heartbeat_comments():
         assert response.events[-1].signals == {"done": True}
 
 
-def test_head_on_a_stream_sends_headers_without_running_it():
+def test_head_on_a_stream_sends_its_head_and_stops_at_the_first_item():
     ran = []
 
     async def stream(c):
-        ran.append(True)
+        ran.append("started")
         yield "<p id='x'>x</p>"
+        ran.append("went on")
 
-    with TestClient(Stario(Query("/s", stream))) as client:
+    async def missing(c):
+        raise HTTPError(404, "no such feed")
+        yield "never"
+
+    with TestClient(Stario(Query("/s", stream), Query("/missing", missing))) as client:
         response = client.head("/s")
         assert response.status == 200
         assert response.headers["content-type"] == "text/event-stream"
         assert response.body == b""
-        assert ran == []
+        assert ran == ["started"], "HEAD runs the stream to its first item, for its status, and no further"
+        assert client.head("/missing").status == 404, "HEAD answers what GET would"
 
 
 # -- bootstrap, state, mount, middleware ----------------------------------------------------------
@@ -441,3 +447,130 @@ def test_server_cancelling_a_stream_runs_finally_and_leaves_no_task():
 
     assert asyncio.run(run()) == []
     assert finished == [True]
+
+
+# -- routes stay values; a stream's head goes with its first item (issue 12) ----------------------
+
+
+def test_one_route_added_to_two_apps_answers_through_each_apps_own_middleware():
+    async def home():
+        return "home"
+
+    def tagging(tag):
+        def middleware(next):
+            async def handler(c, w):
+                await next(c, w)
+                w.header("X-App", tag)
+
+            return handler
+
+        return middleware
+
+    shared = Query("/", home)
+    first, second = Stario(shared), Stario(shared)
+    first.use(tagging("first"))
+    second.use(tagging("second"))
+    with TestClient(first) as one, TestClient(second) as two:
+        assert one.get("/").headers["x-app"] == "first"
+        assert two.get("/").headers["x-app"] == "second"
+    assert not hasattr(shared, "endpoint") and not hasattr(shared, "base"), "a route keeps nothing an app made of it"
+
+
+def test_routes_and_middleware_are_fixed_once_the_app_serves():
+    async def home():
+        return "home"
+
+    admin = Stario(Query("/log", home))
+    app = Stario(Query("/", home))
+    app.mount("/admin", admin)
+    with TestClient(app) as client:
+        assert client.get("/admin/log").text == "home"
+        with pytest.raises(RuntimeError, match="already serving"):
+            app.use(lambda next: next)
+        with pytest.raises(RuntimeError, match="already serving"):
+            app.query("/late", home)
+        with pytest.raises(RuntimeError, match="already serving"):
+            admin.use(lambda next: next)  # the mounted app's routes are served, fixed, by the parent
+
+
+def test_an_app_used_without_lifespan_is_built_by_its_first_request():
+    async def home():
+        return "home"
+
+    app = Stario(Query("/", home))
+    app.use(lambda next: next)
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"home"
+    with pytest.raises(RuntimeError, match="already serving"):
+        app.use(lambda next: next)
+
+
+def test_a_stream_that_fails_before_its_first_item_answers_with_its_own_status():
+    async def missing(c):
+        raise HTTPError(404, f"no feed {c.params['name']}")
+        yield "never"
+
+    async def login_first(c, w):
+        w.redirect("/login")
+        return
+        yield "never"
+
+    async def nothing(c):
+        return
+        yield "never"
+
+    app = Stario(Query("/feeds/{name}", missing), Query("/private", login_first), Query("/nothing", nothing))
+    with TestClient(app, follow_redirects=False) as client:
+        response = client.get("/feeds/nope")
+        assert (response.status, response.text) == (404, "no feed nope")
+        redirected = client.get("/private")
+        assert redirected.status == 303 and redirected.headers["location"] == "/login"
+        assert client.get("/nothing").status == 204
+
+
+def test_a_stream_slow_to_its_first_item_opens_after_the_grace_period():
+    from stario.handlers import STREAM_GRACE
+
+    release = asyncio.Event()
+
+    async def slow(c):
+        await release.wait()  # set only once the head has gone out
+        yield "<p id='late'>late</p>"
+
+    app = Stario(Query("/slow", slow))
+    messages: list = []
+
+    async def run():
+        await app.startup()
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        body_sent = False
+
+        async def receive():
+            nonlocal body_sent
+            if not body_sent:
+                body_sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.sleep(3600)  # the client stays
+
+        async def send(message):
+            messages.append((message["type"], loop.time() - start))
+            if message["type"] == "http.response.start":
+                release.set()
+
+        scope = {"type": "http", "method": "GET", "path": "/slow", "raw_path": b"/slow", "query_string": b"", "headers": []}
+        await asyncio.wait_for(app(scope, receive, send), 5)
+
+    asyncio.run(run())
+    head = next(at for kind, at in messages if kind == "http.response.start")
+    assert head >= STREAM_GRACE * 0.9, "the head waited for the grace period, then went out unasked"
+    assert [kind for kind, _ in messages][:2] == ["http.response.start", "http.response.body"]

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from stario import Command, Query, Stario
-from stario.context import parse_cookie_header
+from stario.cookies import parse_cookie_header
 from stario.routing import Router
 from stario.testing import TestClient
 
@@ -62,7 +62,7 @@ def test_cookie_attributes_are_checked(kwargs, problem):
 
     name = kwargs.pop("name")
     with pytest.raises(ValueError, match=problem):
-        Writer(None, None).cookie(name, "v", **kwargs)  # type: ignore[arg-type]
+        Writer(None).cookie(name, "v", **kwargs)  # type: ignore[arg-type]
 
 
 def test_test_client_sends_cookies_back_as_they_were_set():
@@ -191,8 +191,7 @@ def test_test_client_decodes_utf8_split_across_chunks():
             text = 'event: datastar-patch-elements\ndata: elements <p id="x">日本</p>\n\n'.encode()
             cut = text.index("日".encode()) + 1
             for piece in (text[:cut], text[cut:]):
-                sse._last_write = 0
-                await w.send({"type": "http.response.body", "body": piece, "more_body": True})
+                await w.exchange.send({"type": "http.response.body", "body": piece, "more_body": True})
 
     with TestClient(Stario(Query("/", chunks))) as client:
         with client.stream("GET", "/") as events:

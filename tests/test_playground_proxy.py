@@ -15,7 +15,7 @@ from stario import Command, Query, Stario
 from stario import datastar as ds
 from stario.playground.proxy import PreviewProxy
 from stario.playground.security import cookie_name
-from stario.sse import SSEParser
+from stario.sse_reader import SSEParser
 from stario.testing import TestClient
 from tests.servers import free_port
 

@@ -96,7 +96,7 @@ def test_raw_asgi_apps_without_lifespan_work_too():
 
 
 def test_each_event_keeps_its_exact_lines_as_raw():
-    from stario.sse import SSEParser
+    from stario.sse_reader import SSEParser
 
     text = ": ping\n\nevent: datastar-patch-elements\r\nid: 7\nretry: 5000\ndata: elements <p id=\"a\">1</p>\n\n"
     (event,) = parse_events(text)

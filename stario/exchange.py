@@ -1,0 +1,126 @@
+"""One request's line to the server: `Exchange`.
+
+The ASGI server hands the app a ``scope`` (what was asked), ``receive`` (the body, then "the
+client has gone") and ``send`` (the answer). `Context` reads the request through the exchange,
+`Writer` and `SSEStream` answer through it, and the app ends it; none of them reaches into
+another. It holds what they share and nothing else:
+
+- ``scope``, ``receive``, ``send``, the request's ``method``;
+- ``task``: the task answering the request (cancelled when a streaming client leaves);
+- ``span``: the request's span;
+- the body, read at most once and never past ``max_body_size``, and whether the client has gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from stario.errors import ClientDisconnected, HTTPError
+
+if TYPE_CHECKING:
+    from stario.telemetry import Span
+
+__all__ = ["Exchange"]
+
+
+class Exchange:
+    """What the parts answering one request share (see the module docstring)."""
+
+    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "_body", "_reading")
+
+    def __init__(
+        self,
+        scope: dict[str, Any],
+        receive: Any,
+        send: Any,
+        span: Span,
+        *,
+        max_body_size: int,
+        task: asyncio.Task[Any] | None = None,
+    ) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.method: str = scope["method"]
+        self.span = span
+        self.max_body_size = max_body_size
+        #: The task answering this request (cancelled when a streaming client leaves).
+        self.task = task
+        #: True once the client is known to have gone.
+        self.disconnected = False
+        self._body: bytes | None = None
+        self._reading: asyncio.Lock | None = None
+
+    async def body(self) -> bytes:
+        """The whole request body, read once (then cached), refused past ``max_body_size``.
+
+        Raises `HTTPError` 413 as soon as the size is known to be over the limit (from
+        ``Content-Length``, or while reading), and `ClientDisconnected` when the client leaves
+        first. Two tasks asking at once (a handler, and a stream opening) share one read.
+        """
+        if self._body is not None:
+            return self._body
+        if self._reading is None:
+            self._reading = asyncio.Lock()
+        async with self._reading:
+            if self._body is None:
+                self._body = await self._read()
+        return self._body
+
+    async def _read(self) -> bytes:
+        limit = self.max_body_size
+        declared = _content_length(self.scope)
+        if declared is not None:
+            try:
+                declared_size = int(declared)
+            except ValueError:
+                raise HTTPError(400, f"Content-Length is not a number: {declared!r}") from None
+            if declared_size > limit:
+                raise HTTPError(413, f"the request body is {declared_size} bytes; the limit is {limit}")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                self.disconnected = True
+                raise ClientDisconnected("the client left while its request body was being read")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise HTTPError(413, f"the request body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def wait_disconnected(self) -> None:
+        """Wait until the client goes away (the body is read, and kept, first)."""
+        if self.disconnected:
+            return
+        try:
+            await self.body()
+        except HTTPError:
+            pass
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                self.disconnected = True
+                return
+
+    def client_left(self, **details: Any) -> None:
+        """Note that the client has gone (on the span too), and cancel the task answering it."""
+        self.disconnected = True
+        self.span.event("client.disconnected", cause="the client closed the connection", **details)
+        task = self.task
+        if task is not None and not task.done():
+            task.cancel()
+
+    def __repr__(self) -> str:
+        return f"<Exchange {self.method} {self.scope.get('path')}>"
+
+
+def _content_length(scope: dict[str, Any]) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" or name.lower() == b"content-length":
+            return value.decode("latin-1")
+    return None
