@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stario.lessons import LessonError, load_app, load_lesson, load_lessons, render_markdown, run_checks
+from stario.lessons import LessonError, lessons_dir, load_app, load_lesson, load_lessons, render_markdown, run_checks
 from stario.routing import Query
 from stario.testing import TestClient
 
@@ -60,6 +60,24 @@ def test_prose_renders_with_highlighted_code():
     assert first.number == 1 and "<h" in first.html or "<p>" in first.html
     assert '<pre class="highlight"><code>' in first.html
     assert "{{code" not in first.markdown
+
+
+def test_the_package_exports_the_names_of_its_modules():
+    """`stario.lessons` is loading, rendering and checking; what it exports is theirs, not a copy."""
+    import stario.lessons
+    from stario.lessons import checking, loading, rendering
+
+    owners = {name: module for module in (loading, rendering, checking) for name in module.__all__}
+    for name in stario.lessons.__all__:
+        assert name in owners, f"stario.lessons exports {name}, which none of its modules lists in __all__"
+        assert getattr(stario.lessons, name) is getattr(owners[name], name)
+
+
+def test_lessons_dir_is_the_checkouts_lessons_folder_not_the_package():
+    """The loader lives in stario/lessons/ now; the course is still the top-level lessons/ folder."""
+    folder = lessons_dir()
+    assert folder == Path(__file__).resolve().parents[1] / "lessons"
+    assert (folder / "01-hello-query" / "lesson.md").is_file()
 
 
 def make_lesson(tmp_path: Path, name: str = "01-demo", lesson: str | None = None, files: dict | None = None) -> Path:
