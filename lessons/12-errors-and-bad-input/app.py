@@ -33,15 +33,14 @@ async def note(c: Context):
     return ToyPage(h.article(h.h1(f"Note {c.params['id']}"), h.p(text)))
 
 
-async def sign(c: Context, w: Writer) -> None:
+async def sign(c: Context):
     signals = await c.signals()  # malformed JSON never gets here: Stario answers 400
     name = str(signals.get("name", "")).strip()
     if not name:
         raise HTTPError(422, "a name is required")
     GUESTS.append(name)
-    async with w.sse() as sse:
-        await sse.patch_elements(guest_list())
-        await sse.patch_signals({"name": ""})
+    yield guest_list()
+    yield {"name": ""}
 
 
 async def error_page(c: Context, w: Writer, exc: HTTPError) -> None:

@@ -35,17 +35,16 @@ async def note(c: Context):
     return ToyPage(h.article(h.h1(f"Note {number}"), h.p(NOTES[int(number)])))
 
 
-async def sign(c: Context, w: Writer) -> None:
+async def sign(c: Context):
     signals = await c.signals()  # malformed JSON never gets here: Stario answers 400
     name = str(signals.get("name", "")).strip()
-    async with w.sse() as sse:
-        if not name:
-            await sse.patch_elements(h.p({"id": "error", "class": "error"}, "Please write your name first."))
-            return
-        GUESTS.append(name)
-        await sse.patch_elements(guest_list())
-        await sse.patch_elements(h.p({"id": "error", "class": "error"}))
-        await sse.patch_signals({"name": ""})
+    if not name:
+        yield h.p({"id": "error", "class": "error"}, "Please write your name first.")
+        return
+    GUESTS.append(name)
+    yield guest_list()
+    yield h.p({"id": "error", "class": "error"})
+    yield {"name": ""}
 
 
 async def error_page(c: Context, w: Writer, exc: HTTPError) -> None:

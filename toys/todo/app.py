@@ -5,7 +5,7 @@ Run it with ``stario serve toys.todo.app:app`` (or ``stario serve app:app`` next
 
 from dataclasses import dataclass
 
-from stario import Command, Context, HTTPError, Query, Stario, Writer
+from stario import Command, Context, HTTPError, Query, Stario
 from stario.datastar import PatchElements, PatchSignals, RemoveElements, bind, delete, on, post, signals, text
 from stario.html import button, form, fragment, h1, input, li, p, span, style, ul
 from stario.toys import ToyPage
@@ -118,17 +118,13 @@ async def toggle(c: Context):
     return todo_item(todo)
 
 
-async def remove(c: Context, w: Writer) -> None:
-    """Command: delete a todo and remove its element.
-
-    The explicit form (Context and Writer) so that an unknown id is a 404 before anything is
-    sent; a generator would have started its 200 stream by the time it raised.
-    """
+async def remove(c: Context):
+    """Command: delete a todo and remove its element (an unknown id is a 404: `find` raises
+    before the first yield, and a stream's status goes out with its first item)."""
     todo = find(c)
     del todos[todo.id]
     c.span.attr("todo.id", todo.id)
-    async with w.sse() as stream:
-        await stream.send(RemoveElements(f"#todo-{todo.id}"))
+    yield RemoveElements(f"#todo-{todo.id}")
 
 
 app = Stario(
