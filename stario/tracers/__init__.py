@@ -1,0 +1,102 @@
+"""Tracers: where spans go.
+
+- `MemoryTracer` (`stario.tracers.memory`): the last N spans in memory, plus a live async feed
+  (the playground, tests);
+- `JSONTracer` (`stario.tracers.jsonlines`): one JSON object a line, to stdout or a file;
+- `SQLiteTracer` (`stario.tracers.sqlite`): a queryable file (``stario spans FILE`` reads it),
+  for post-mortems; both writers are `BackgroundTracer`s (`stario.tracers.background`);
+- `TTYTracer` (`stario.tracers.terminal`): a live view in the terminal: open requests update
+  in place, finished ones scroll;
+- `NoopTracer` (in `stario.telemetry`): nothing at all, and no span work on requests;
+- `MultiTracer` (here): several of them at once.
+
+Choose with ``STARIO_TRACER`` (``tty``, ``json[:path]``, ``sqlite[:path]``, ``memory``, ``noop``,
+several separated by commas; read by `tracer_from_env`) or in code:
+``Stario(..., tracer=SQLiteTracer("traces.db"))``.
+
+No tracer ever blocks a request. The writers and the terminal view only append the span to a
+bounded in-memory queue; a thread of their own does the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+
+from stario.telemetry import NoopTracer, Span, Tracer
+from stario.tracers.background import BackgroundTracer
+from stario.tracers.jsonlines import JSONTracer
+from stario.tracers.memory import MemoryTracer, SpanFeed
+from stario.tracers.sqlite import SCHEMA, SQLiteTracer
+from stario.tracers.terminal import TTYTracer, shared_tracer
+
+__all__ = [
+    "MemoryTracer",
+    "SpanFeed",
+    "JSONTracer",
+    "SQLiteTracer",
+    "BackgroundTracer",
+    "TTYTracer",
+    "MultiTracer",
+    "NoopTracer",
+    "tracer_from_env",
+    "SCHEMA",
+]
+
+
+class MultiTracer:
+    """Hands every span to several tracers."""
+
+    def __init__(self, tracers: Iterable[Tracer]) -> None:
+        self.tracers = list(tracers)
+
+    def on_start(self, span: Span) -> None:
+        """Tell every tracer."""
+        for tracer in self.tracers:
+            tracer.on_start(span)
+
+    def on_end(self, span: Span) -> None:
+        """Tell every tracer."""
+        for tracer in self.tracers:
+            tracer.on_end(span)
+
+    def close(self) -> None:
+        """Close the tracers that can be closed."""
+        for tracer in self.tracers:
+            close = getattr(tracer, "close", None)
+            if close is not None:
+                close()
+
+
+def tracer_from_env(value: str | None = None) -> Tracer:
+    """The tracer ``STARIO_TRACER`` (or ``value``) names; unset means ``tty`` in a terminal, else none.
+
+    ``tty``, ``json`` (stdout) or ``json:PATH``, ``sqlite`` (traces.db) or ``sqlite:PATH``,
+    ``memory``, ``noop``; several separated by commas.
+    """
+    if value is None:
+        value = os.environ.get("STARIO_TRACER")
+    if value is None:
+        return shared_tracer() if sys.stderr.isatty() else NoopTracer()
+    tracers: list[Tracer] = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        kind, _, argument = item.partition(":")
+        kind = kind.lower()
+        if kind == "noop":
+            continue
+        if kind == "tty":
+            tracers.append(shared_tracer())
+        elif kind == "json":
+            tracers.append(JSONTracer(argument) if argument else JSONTracer())
+        elif kind == "sqlite":
+            tracers.append(SQLiteTracer(argument or "traces.db"))
+        elif kind == "memory":
+            tracers.append(MemoryTracer(int(argument) if argument else 1000))
+        else:
+            raise ValueError(
+                f"STARIO_TRACER: unknown tracer {kind!r} in {value!r}; use tty, json[:path], sqlite[:path], memory or noop"
+            )
+    if not tracers:
+        return NoopTracer()
+    return tracers[0] if len(tracers) == 1 else MultiTracer(tracers)

@@ -1,0 +1,140 @@
+"""`BackgroundTracer`: the base of the tracers that write spans out (`JSONTracer`, `SQLiteTracer`).
+
+The request only appends an ended span to a bounded in-memory queue; a thread of the tracer's
+own drains the queue every `BackgroundTracer.interval` seconds and writes the batch. When the
+queue is full the span is dropped and counted (``tracer.dropped``), because a slow disk must not
+slow the site down; `close` says on stderr how many were lost.
+
+A writer provides three methods, all called on the writer thread: `open`, `write` (a batch of
+spans) and `shut`. `to_json` is the compact JSON the writers put spans' values in.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from stario.telemetry import Span
+
+__all__ = ["BackgroundTracer", "to_json"]
+
+
+class BackgroundTracer:
+    """A bounded queue of ended spans, drained by a thread that writes them in batches."""
+
+    interval = 0.05
+    """Seconds between drains: a span is written at most this late."""
+
+    def __init__(self, max_queue: int = 10_000) -> None:
+        self.max_queue = max_queue
+        self.dropped = 0
+        self.written = 0
+        self._dropped_told = 0
+        self._queue: deque[Span] = deque()
+        self._writing = False  # a batch has left the queue but is not written yet
+        self._wake = threading.Event()  # set to drain now rather than at the next interval
+        self._drained = threading.Condition()  # notified after every drain, for `flush`
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def on_start(self, span: Span) -> None:
+        """Starts are not written."""
+
+    def on_end(self, span: Span) -> None:
+        """Queue the span for the writer thread (dropped, and counted, when the queue is full)."""
+        if len(self._queue) >= self.max_queue:
+            self.dropped += 1
+            return
+        self._queue.append(span)
+        if self._thread is None:
+            self._start_thread()
+
+    def _start_thread(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
+                self._thread.start()
+                atexit.register(self.close)
+
+    def _run(self) -> None:
+        self.open()
+        try:
+            while not self._stop:
+                self._wake.wait(self.interval)
+                self._wake.clear()
+                self._drain()
+            self._drain()
+        finally:
+            self.shut()
+
+    def _drain(self) -> None:
+        self._writing = True  # before the queue empties, so `flush` never sees "empty and idle" too soon
+        try:
+            batch = []
+            while self._queue:
+                batch.append(self._queue.popleft())
+            if batch:
+                try:
+                    self.write(batch)
+                    self.written += len(batch)
+                except Exception as exc:  # a tracer must never take the app down
+                    print(f"stario: {type(self).__name__} could not write {len(batch)} spans: {exc}", file=sys.stderr)
+        finally:
+            self._writing = False
+            with self._drained:
+                self._drained.notify_all()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Write every queued span now and wait until it is written; False if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        with self._drained:
+            while (self._queue or self._writing) and self._thread is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._wake.set()
+                self._drained.wait(min(remaining, self.interval))
+        return True
+
+    def close(self) -> None:
+        """Write what is queued, stop the thread, and say on stderr if spans were dropped."""
+        self._stop = True
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+        if self.dropped > self._dropped_told:
+            self._dropped_told = self.dropped
+            print(
+                f"stario: {type(self).__name__} dropped {self.dropped} spans: its queue of {self.max_queue} was full "
+                "(the writer could not keep up)",
+                file=sys.stderr,
+            )
+
+    # What subclasses provide (called on the writer thread only):
+    def open(self) -> None:
+        """Prepare to write."""
+
+    def write(self, spans: list[Span]) -> None:  # pragma: no cover - overridden
+        """Write a batch of spans."""
+        raise NotImplementedError
+
+    def shut(self) -> None:
+        """Release what `open` took."""
+
+
+# Built once: `json.dumps(..., default=str)` would build a new encoder for every call.
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON for a span's attributes or events; values JSON cannot hold are written as text."""
+    try:
+        return _encode(value)
+    except (ValueError, RecursionError) as exc:  # a circular or absurdly deep value: keep the span anyway
+        return json.dumps({"stario.unwritable": f"{type(exc).__name__}: {exc}"})

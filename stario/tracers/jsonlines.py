@@ -1,0 +1,48 @@
+"""`JSONTracer`: each span as one line of JSON, to a file or to stdout.
+
+A line is `Span.to_dict`, the one format every tracer writes: ids in hex, the wall-clock start
+and the duration in nanoseconds, attributes, and events with their offset from the start::
+
+    {"name":"http.request","trace_id":"5f0c...","span_id":"9a1e...","parent_id":null,
+     "start_ns":1763750940878123456,"duration_ns":20600000,"status":"ok","error":null,
+     "attributes":{"http.method":"GET","http.path":"/search",...},"events":[...]}
+
+Chosen with ``STARIO_TRACER=json`` (stdout) or ``STARIO_TRACER=json:spans.jsonl`` (appends).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from stario.telemetry import Span
+from stario.tracers.background import BackgroundTracer, to_json
+
+__all__ = ["JSONTracer"]
+
+
+class JSONTracer(BackgroundTracer):
+    """Writes each span as one line of JSON (`Span.to_dict`), to a file or to stdout."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.path = path
+        self._stream = stream
+        self._file: IO[str] | None = None
+
+    def open(self) -> None:
+        """Open the file (appending), unless writing to a stream."""
+        if self.path is not None:
+            self._file = open(self.path, "a", encoding="utf-8")
+
+    def write(self, spans: list[Span]) -> None:
+        """Write one line per span and flush."""
+        out = self._file or self._stream or sys.stdout
+        out.write("".join([to_json(span.to_dict()) + "\n" for span in spans]))
+        out.flush()
+
+    def shut(self) -> None:
+        """Close the file."""
+        if self._file is not None:
+            self._file.close()
