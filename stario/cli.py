@@ -1,11 +1,13 @@
 """The ``stario`` command line (also ``python -m stario``).
 
 ``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
-``--reload`` it restarts when a Python file changes (for development).
+``--reload`` it restarts when a Python file changes (for development). Run in a terminal, it
+shows the app's spans there, live (``STARIO_TRACER=tty``, unless ``STARIO_TRACER`` says otherwise).
 
 ``stario toys list`` and ``stario toys add NAME [DEST]`` copy small apps into a project.
 
-``stario playground`` opens the course with a live editor (loopback only, token in the URL).
+``stario playground`` opens the course with a live editor (loopback only, token in the URL). Its
+own spans stay off, so its terminal keeps the URL in view (``STARIO_TRACER`` turns them on).
 
 ``stario spans [FILE]`` reads a SQLite trace file (``STARIO_TRACER=sqlite:FILE``): recent traces,
 filtered by status, path or duration, or one trace as a tree (``--trace ID``).
@@ -17,9 +19,10 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
+from typing import IO
 
-__all__ = ["main", "load_app"]
+__all__ = ["main", "load_app", "build_parser", "choose_terminal_view"]
 
 
 def load_app(target: str):
@@ -44,9 +47,26 @@ def load_app(target: str):
     return app
 
 
+def choose_terminal_view(environ: MutableMapping[str, str] | None = None, stderr: IO[str] | None = None) -> bool:
+    """Pick the live terminal view for ``stario serve`` run in a terminal; True if spans will show there.
+
+    When ``stderr`` (default `sys.stderr`) is a terminal and ``STARIO_TRACER`` is unset in
+    ``environ`` (default `os.environ`), this sets ``STARIO_TRACER=tty`` there. The app reads it
+    when it is built, in this process or in the one ``--reload`` starts, which inherits the
+    environment. A ``STARIO_TRACER`` the user set is left as it is. Apps built anywhere else (a
+    REPL, a test, plain uvicorn) never get the terminal view unless they ask for it.
+    """
+    environ = os.environ if environ is None else environ
+    stderr = sys.stderr if stderr is None else stderr
+    if "STARIO_TRACER" not in environ and stderr is not None and stderr.isatty():
+        environ["STARIO_TRACER"] = "tty"
+    return "tty" in (item.strip().partition(":")[0].lower() for item in environ.get("STARIO_TRACER", "").split(","))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    choose_terminal_view()  # before the app is imported: it reads STARIO_TRACER when it is built
     load_app(args.app)  # fail here, with a clear message, rather than inside uvicorn
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"stario: serving on {args.host}: reachable from other machines", file=sys.stderr)

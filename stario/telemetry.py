@@ -9,7 +9,12 @@ Every request gets a span; a handler adds to it::
 
 A span knows its trace, its parent, when it started and ended (monotonic nanoseconds, plus the
 wall-clock start), its attributes, its events, its status and its error. When a span ends it is
-handed to the app's tracer, which shows or stores it; the default tracer does nothing.
+handed to the app's tracer, which shows or stores it (see `stario.tracers`).
+
+The default tracer is the one ``STARIO_TRACER`` names; when it is unset, the `NoopTracer`, which
+does nothing: requests then skip span work entirely (``c.span`` is `NON_RECORDING_SPAN`). That
+holds in a terminal too, so an app built in a REPL or a test starts nothing. ``stario serve`` run
+in a terminal sets ``STARIO_TRACER=tty`` for its server, so spans show there live.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ class Tracer(Protocol):
 
 
 class NoopTracer:
-    """A tracer that drops every span (the default)."""
+    """A tracer that drops every span: the default when ``STARIO_TRACER`` is unset, terminal or not."""
 
     __slots__ = ()
 

@@ -145,3 +145,45 @@ def test_shutdown_ends_open_streams_promptly(example_dir: Path):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+class Stream:
+    """Stands in for stderr: a terminal or not."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_serve_picks_the_terminal_view_only_in_a_terminal_and_only_when_unset():
+    from stario.cli import choose_terminal_view
+
+    environ: dict[str, str] = {}
+    assert choose_terminal_view(environ, Stream(terminal=True)) and environ == {"STARIO_TRACER": "tty"}
+    environ = {}
+    assert not choose_terminal_view(environ, Stream(terminal=False)) and environ == {}
+    environ = {"STARIO_TRACER": "sqlite:traces.db"}
+    assert not choose_terminal_view(environ, Stream(terminal=True)) and environ == {"STARIO_TRACER": "sqlite:traces.db"}
+    environ = {"STARIO_TRACER": "json:x.jsonl, TTY"}
+    assert choose_terminal_view(environ, Stream(terminal=False))
+
+
+def test_the_playground_keeps_its_own_spans_off_in_a_terminal(monkeypatch):
+    """Its terminal must keep the playground's URL in view: no live view unless STARIO_TRACER asks."""
+    import os
+
+    import stario.playground.server
+    from stario.cli import main
+
+    seen = []
+
+    async def serve(**options):
+        seen.append(os.environ.get("STARIO_TRACER"))
+
+    monkeypatch.delenv("STARIO_TRACER", raising=False)
+    monkeypatch.setattr(sys, "stderr", Stream(terminal=True))
+    monkeypatch.setattr(stario.playground.server, "serve", serve)
+    assert main(["playground", "--no-browser"]) == 0
+    assert seen == [None]

@@ -194,6 +194,41 @@ def test_stario_tracer_names_the_tracers(value, kinds):
     assert [type(t) for t in found] == kinds
 
 
+def test_an_app_built_in_a_terminal_starts_no_thread_and_registers_nothing(monkeypatch):
+    """A REPL or a test run in a terminal: with STARIO_TRACER unset, spans go nowhere, quietly."""
+    import atexit
+    import pty
+    import threading
+
+    main, child = pty.openpty()
+    terminal = os.fdopen(child, "w")
+    registered: list = []
+    monkeypatch.delenv("STARIO_TRACER", raising=False)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(atexit, "register", lambda fn, *args, **kwargs: registered.append(fn))
+    threads = set(threading.enumerate())
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    try:
+        assert sys.stderr.isatty()
+        app = Stario(Query("/", hello))
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+        asyncio.run(app(scope, receive, send))
+        assert sent[0]["status"] == 200
+        assert type(app.tracer) is NoopTracer and type(tracer_from_env()) is NoopTracer
+        assert set(threading.enumerate()) == threads, "no tracer thread"
+        assert registered == [], "nothing left to run at exit"
+    finally:
+        terminal.close()
+        os.close(main)
+
+
 def test_an_unknown_tracer_name_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown tracer 'xml'"):
         tracer_from_env("xml")
@@ -299,7 +334,7 @@ def test_the_terminal_view_in_a_real_terminal_shows_a_stream_open_then_finished(
     import pty
 
     main, child = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "STARIO_TRACER"}  # the default in a terminal: tty
+    env = {k: v for k, v in os.environ.items() if k != "STARIO_TRACER"}  # stario serve picks tty in a terminal
     (tmp_path / "main.py").write_text(APP)
     port = free_port()
     process = subprocess.Popen(

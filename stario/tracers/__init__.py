@@ -12,7 +12,8 @@
 
 Choose with ``STARIO_TRACER`` (``tty``, ``json[:path]``, ``sqlite[:path]``, ``memory``, ``noop``,
 several separated by commas; read by `tracer_from_env`) or in code:
-``Stario(..., tracer=SQLiteTracer("traces.db"))``.
+``Stario(..., tracer=SQLiteTracer("traces.db"))``. Left unset, spans go nowhere, except under
+``stario serve`` run in a terminal, which picks ``tty`` for the server it starts.
 
 No tracer ever blocks a request. The writers and the terminal view only append the span to a
 bounded in-memory queue; a thread of their own does the rest.
@@ -21,7 +22,6 @@ bounded in-memory queue; a thread of their own does the rest.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 
 from stario.telemetry import NoopTracer, Span, Tracer
@@ -70,15 +70,20 @@ class MultiTracer:
 
 
 def tracer_from_env(value: str | None = None) -> Tracer:
-    """The tracer ``STARIO_TRACER`` (or ``value``) names; unset means ``tty`` in a terminal, else none.
+    """The tracer ``STARIO_TRACER`` (or ``value``) names; unset means none (`NoopTracer`).
 
     ``tty``, ``json`` (stdout) or ``json:PATH``, ``sqlite`` (traces.db) or ``sqlite:PATH``,
     ``memory``, ``noop``; several separated by commas.
+
+    Unset, the answer is always the `NoopTracer`, in a terminal too: an app built in a REPL or a
+    test starts no thread and leaves nothing to run at exit. The terminal view is chosen by
+    ``stario serve``, which sets ``STARIO_TRACER=tty`` for the server it starts when its stderr
+    is a terminal and ``STARIO_TRACER`` is unset.
     """
     if value is None:
         value = os.environ.get("STARIO_TRACER")
     if value is None:
-        return shared_tracer() if sys.stderr.isatty() else NoopTracer()
+        return NoopTracer()
     tracers: list[Tracer] = []
     for item in filter(None, (part.strip() for part in value.split(","))):
         kind, _, argument = item.partition(":")
