@@ -18,13 +18,19 @@ A tag function takes an optional dict of attributes first, then children. Childr
 Each call returns `HTML` at once: a ``str`` that is already safe markup. Nothing is built up and
 rendered later, which keeps it about as fast as a compiled template. To insert markup you trust
 (your own, never a user's), wrap it with `safe`. Components are plain functions returning HTML.
+
+The tag functions are the elements of `TAGS` (with children), of `VOID_TAGS` (attributes only),
+and ``script`` and ``style``, whose text is written as it is (only what could end the element
+early is escaped). Each is named after its tag, but ``del_`` for ``<del>``, a Python keyword. Any
+other element, such as a custom one, is `element`.
 """
 
 from __future__ import annotations
 
 import json
+import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import GeneratorType
 from typing import Any
 
@@ -47,17 +53,6 @@ def _escape(value: Any) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_str(str(value))
-
-__all__ = [
-    "HTML",
-    "safe",
-    "render",
-    "element",
-    "fragment",
-    "DOCTYPE",
-    "TAGS",
-    "VOID_TAGS",
-]
 
 
 class HTML(str):
@@ -176,7 +171,7 @@ def _raw_text(children: Iterable[Any], css: bool = False) -> str:
     return "".join(parts)
 
 
-def _make_tag(name: str, void: bool = False, raw_text: bool = False):
+def _make_tag(name: str, void: bool = False, raw_text: bool = False) -> Callable[..., HTML]:
     css = name == "style"
     start = "<" + name
     end = "</" + name + ">"
@@ -249,273 +244,171 @@ def render(node: Any) -> str:
     return str(fragment(node))
 
 
-VOID_TAGS = ('area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr')
-"""Elements that have no children and no end tag."""
+# -- The tags -------------------------------------------------------------------------------------
+# The lines below are the one list of tags: each makes a tag's function and records it, and TAGS,
+# VOID_TAGS and __all__ are gathered from the record after the last line. A new tag is one line.
+# Plain assignments, so readers, editors and type checkers see every name.
+
+_TAG_RECORD: list[tuple[str, str, str]] = []  # (function name, tag name, kind), in the order below
+
+
+def _tag(name: str, *, void: bool = False, raw_text: bool = False) -> Callable[..., HTML]:
+    """The function of the tag ``name``, recorded for `TAGS`, `VOID_TAGS` and ``__all__``."""
+    function_name = name + "_" if keyword.iskeyword(name) else name
+    kind = "void" if void else "raw text" if raw_text else "children"
+    _TAG_RECORD.append((function_name, name, kind))
+    return _make_tag(name, void=void, raw_text=raw_text)
+
 
 # Elements with children. `del` is a Python keyword, so its function is `del_`.
-a = _make_tag("a")
-abbr = _make_tag("abbr")
-address = _make_tag("address")
-article = _make_tag("article")
-aside = _make_tag("aside")
-audio = _make_tag("audio")
-b = _make_tag("b")
-bdi = _make_tag("bdi")
-bdo = _make_tag("bdo")
-blockquote = _make_tag("blockquote")
-body = _make_tag("body")
-button = _make_tag("button")
-canvas = _make_tag("canvas")
-caption = _make_tag("caption")
-cite = _make_tag("cite")
-code = _make_tag("code")
-colgroup = _make_tag("colgroup")
-data = _make_tag("data")
-datalist = _make_tag("datalist")
-dd = _make_tag("dd")
-details = _make_tag("details")
-dfn = _make_tag("dfn")
-dialog = _make_tag("dialog")
-div = _make_tag("div")
-dl = _make_tag("dl")
-dt = _make_tag("dt")
-em = _make_tag("em")
-fieldset = _make_tag("fieldset")
-figcaption = _make_tag("figcaption")
-figure = _make_tag("figure")
-footer = _make_tag("footer")
-form = _make_tag("form")
-h1 = _make_tag("h1")
-h2 = _make_tag("h2")
-h3 = _make_tag("h3")
-h4 = _make_tag("h4")
-h5 = _make_tag("h5")
-h6 = _make_tag("h6")
-head = _make_tag("head")
-header = _make_tag("header")
-hgroup = _make_tag("hgroup")
-html = _make_tag("html")
-i = _make_tag("i")
-iframe = _make_tag("iframe")
-ins = _make_tag("ins")
-kbd = _make_tag("kbd")
-label = _make_tag("label")
-legend = _make_tag("legend")
-li = _make_tag("li")
-main = _make_tag("main")
-mark = _make_tag("mark")
-menu = _make_tag("menu")
-meter = _make_tag("meter")
-nav = _make_tag("nav")
-noscript = _make_tag("noscript")
-object = _make_tag("object")
-ol = _make_tag("ol")
-optgroup = _make_tag("optgroup")
-option = _make_tag("option")
-output = _make_tag("output")
-p = _make_tag("p")
-picture = _make_tag("picture")
-pre = _make_tag("pre")
-progress = _make_tag("progress")
-q = _make_tag("q")
-rp = _make_tag("rp")
-rt = _make_tag("rt")
-ruby = _make_tag("ruby")
-s = _make_tag("s")
-samp = _make_tag("samp")
-search = _make_tag("search")
-section = _make_tag("section")
-select = _make_tag("select")
-slot = _make_tag("slot")
-small = _make_tag("small")
-span = _make_tag("span")
-strong = _make_tag("strong")
-sub = _make_tag("sub")
-summary = _make_tag("summary")
-sup = _make_tag("sup")
-table = _make_tag("table")
-tbody = _make_tag("tbody")
-td = _make_tag("td")
-template = _make_tag("template")
-textarea = _make_tag("textarea")
-tfoot = _make_tag("tfoot")
-th = _make_tag("th")
-thead = _make_tag("thead")
-time = _make_tag("time")
-title = _make_tag("title")
-tr = _make_tag("tr")
-u = _make_tag("u")
-ul = _make_tag("ul")
-var = _make_tag("var")
-video = _make_tag("video")
-del_ = _make_tag("del")
+a = _tag("a")
+abbr = _tag("abbr")
+address = _tag("address")
+article = _tag("article")
+aside = _tag("aside")
+audio = _tag("audio")
+b = _tag("b")
+bdi = _tag("bdi")
+bdo = _tag("bdo")
+blockquote = _tag("blockquote")
+body = _tag("body")
+button = _tag("button")
+canvas = _tag("canvas")
+caption = _tag("caption")
+cite = _tag("cite")
+code = _tag("code")
+colgroup = _tag("colgroup")
+data = _tag("data")
+datalist = _tag("datalist")
+dd = _tag("dd")
+details = _tag("details")
+dfn = _tag("dfn")
+dialog = _tag("dialog")
+div = _tag("div")
+dl = _tag("dl")
+dt = _tag("dt")
+em = _tag("em")
+fieldset = _tag("fieldset")
+figcaption = _tag("figcaption")
+figure = _tag("figure")
+footer = _tag("footer")
+form = _tag("form")
+h1 = _tag("h1")
+h2 = _tag("h2")
+h3 = _tag("h3")
+h4 = _tag("h4")
+h5 = _tag("h5")
+h6 = _tag("h6")
+head = _tag("head")
+header = _tag("header")
+hgroup = _tag("hgroup")
+html = _tag("html")
+i = _tag("i")
+iframe = _tag("iframe")
+ins = _tag("ins")
+kbd = _tag("kbd")
+label = _tag("label")
+legend = _tag("legend")
+li = _tag("li")
+main = _tag("main")
+mark = _tag("mark")
+menu = _tag("menu")
+meter = _tag("meter")
+nav = _tag("nav")
+noscript = _tag("noscript")
+object = _tag("object")
+ol = _tag("ol")
+optgroup = _tag("optgroup")
+option = _tag("option")
+output = _tag("output")
+p = _tag("p")
+picture = _tag("picture")
+pre = _tag("pre")
+progress = _tag("progress")
+q = _tag("q")
+rp = _tag("rp")
+rt = _tag("rt")
+ruby = _tag("ruby")
+s = _tag("s")
+samp = _tag("samp")
+search = _tag("search")
+section = _tag("section")
+select = _tag("select")
+slot = _tag("slot")
+small = _tag("small")
+span = _tag("span")
+strong = _tag("strong")
+sub = _tag("sub")
+summary = _tag("summary")
+sup = _tag("sup")
+table = _tag("table")
+tbody = _tag("tbody")
+td = _tag("td")
+template = _tag("template")
+textarea = _tag("textarea")
+tfoot = _tag("tfoot")
+th = _tag("th")
+thead = _tag("thead")
+time = _tag("time")
+title = _tag("title")
+tr = _tag("tr")
+u = _tag("u")
+ul = _tag("ul")
+var = _tag("var")
+video = _tag("video")
+del_ = _tag("del")
 
 # SVG, for charts and icons.
-svg = _make_tag("svg")
-g = _make_tag("g")
-path = _make_tag("path")
-circle = _make_tag("circle")
-ellipse = _make_tag("ellipse")
-line = _make_tag("line")
-polyline = _make_tag("polyline")
-polygon = _make_tag("polygon")
-rect = _make_tag("rect")
-text = _make_tag("text")
-tspan = _make_tag("tspan")
-defs = _make_tag("defs")
-use = _make_tag("use")
-symbol = _make_tag("symbol")
-linearGradient = _make_tag("linearGradient")
-stop = _make_tag("stop")
+svg = _tag("svg")
+g = _tag("g")
+path = _tag("path")
+circle = _tag("circle")
+ellipse = _tag("ellipse")
+line = _tag("line")
+polyline = _tag("polyline")
+polygon = _tag("polygon")
+rect = _tag("rect")
+text = _tag("text")
+tspan = _tag("tspan")
+defs = _tag("defs")
+use = _tag("use")
+symbol = _tag("symbol")
+linearGradient = _tag("linearGradient")
+stop = _tag("stop")
 
 # Void elements: attributes only.
-area = _make_tag("area", void=True)
-base = _make_tag("base", void=True)
-br = _make_tag("br", void=True)
-col = _make_tag("col", void=True)
-embed = _make_tag("embed", void=True)
-hr = _make_tag("hr", void=True)
-img = _make_tag("img", void=True)
-input = _make_tag("input", void=True)
-link = _make_tag("link", void=True)
-meta = _make_tag("meta", void=True)
-source = _make_tag("source", void=True)
-track = _make_tag("track", void=True)
-wbr = _make_tag("wbr", void=True)
+area = _tag("area", void=True)
+base = _tag("base", void=True)
+br = _tag("br", void=True)
+col = _tag("col", void=True)
+embed = _tag("embed", void=True)
+hr = _tag("hr", void=True)
+img = _tag("img", void=True)
+input = _tag("input", void=True)
+link = _tag("link", void=True)
+meta = _tag("meta", void=True)
+source = _tag("source", void=True)
+track = _tag("track", void=True)
+wbr = _tag("wbr", void=True)
 
 # Raw-text elements: their text is not escaped (see _raw_text).
-script = _make_tag("script", raw_text=True)
-style = _make_tag("style", raw_text=True)
+script = _tag("script", raw_text=True)
+style = _tag("style", raw_text=True)
 
-TAGS = ('a', 'abbr', 'address', 'article', 'aside', 'audio', 'b', 'bdi', 'bdo', 'blockquote', 'body', 'button', 'canvas', 'caption', 'cite', 'code', 'colgroup', 'data', 'datalist', 'dd', 'details', 'dfn', 'dialog', 'div', 'dl', 'dt', 'em', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'html', 'i', 'iframe', 'ins', 'kbd', 'label', 'legend', 'li', 'main', 'mark', 'menu', 'meter', 'nav', 'noscript', 'object', 'ol', 'optgroup', 'option', 'output', 'p', 'picture', 'pre', 'progress', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'search', 'section', 'select', 'slot', 'small', 'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'time', 'title', 'tr', 'u', 'ul', 'var', 'video', 'del', 'svg', 'g', 'path', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'rect', 'text', 'tspan', 'defs', 'use', 'symbol', 'linearGradient', 'stop')
-"""Every element with children that has a function here."""
+TAGS = tuple(name for _, name, kind in _TAG_RECORD if kind == "children")
+"""Every element with children that has a function here (not ``script`` and ``style``, whose text is raw)."""
 
-__all__ += [
-    "a",
-    "abbr",
-    "address",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "bdi",
-    "bdo",
-    "blockquote",
-    "body",
-    "button",
-    "canvas",
-    "caption",
-    "cite",
-    "code",
-    "colgroup",
-    "data",
-    "datalist",
-    "dd",
-    "details",
-    "dfn",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "html",
-    "i",
-    "iframe",
-    "ins",
-    "kbd",
-    "label",
-    "legend",
-    "li",
-    "main",
-    "mark",
-    "menu",
-    "meter",
-    "nav",
-    "noscript",
-    "object",
-    "ol",
-    "optgroup",
-    "option",
-    "output",
-    "p",
-    "picture",
-    "pre",
-    "progress",
-    "q",
-    "rp",
-    "rt",
-    "ruby",
-    "s",
-    "samp",
-    "search",
-    "section",
-    "select",
-    "slot",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "u",
-    "ul",
-    "var",
-    "video",
-    "del_",
-    "svg",
-    "g",
-    "path",
-    "circle",
-    "ellipse",
-    "line",
-    "polyline",
-    "polygon",
-    "rect",
-    "text",
-    "tspan",
-    "defs",
-    "use",
-    "symbol",
-    "linearGradient",
-    "stop",
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-    "script",
-    "style",
+VOID_TAGS = tuple(name for _, name, kind in _TAG_RECORD if kind == "void")
+"""Elements that have no children and no end tag."""
+
+__all__ = [
+    "HTML",
+    "safe",
+    "render",
+    "element",
+    "fragment",
+    "DOCTYPE",
+    "TAGS",
+    "VOID_TAGS",
+    *(function_name for function_name, _, _ in _TAG_RECORD),
 ]

@@ -108,3 +108,31 @@ def test_datastar_helpers_merge_into_attributes():
 
     button = h.button({"id": "inc"} | on("click", post("/inc")) | text("$count"), "+")
     assert button == '<button id="inc" data-on:click="@post(&#39;/inc&#39;)" data-text="$count">+</button>'
+
+
+def test_each_tag_is_named_once_in_a_plain_assignment_that_type_checkers_read():
+    """The tag list is the ``name = _tag("name")`` lines of html.py; TAGS, VOID_TAGS, __all__ follow it."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(h))
+    assigned = [
+        (node.targets[0].id, node.value.args[0].value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", None) == "_tag"
+    ]
+    functions = [name for name, _ in assigned]
+    assert len(assigned) > 100 and len(set(functions)) == len(functions)
+    assert h.__all__[-len(functions):] == functions
+    for name, tag in assigned:
+        assert getattr(h, name).__name__ == tag, f"{name} makes <{getattr(h, name).__name__}>, not <{tag}>"
+    assert {tag for _, tag in assigned} == {*h.TAGS, *h.VOID_TAGS, "script", "style"}
+    assert not set(h.TAGS) & set(h.VOID_TAGS)
+    assert ("del_", "del") in assigned and "input" in h.VOID_TAGS and "script" not in h.TAGS
+
+
+def test_star_import_gives_every_tag_and_nothing_private():
+    names: dict = {}
+    exec("from stario.html import *", names)
+    assert {"div", "del_", "input", "script", "style", "linearGradient", "safe", "DOCTYPE"} <= set(names)
+    assert not {"json", "re", "keyword", "Callable", "_tag"} & set(names)
