@@ -320,7 +320,7 @@ class Stario:
                 if c.route is not None:
                     attributes["http.route"] = c.route.pattern
                     attributes["stario.kind"] = c.route.kind
-                attributes["http.status"] = w.status_code
+                attributes["http.status"] = w.status
                 attributes["http.response_bytes"] = w.bytes_sent
                 span.end()
 
@@ -341,8 +341,8 @@ class Stario:
         if hook is not None:
             try:
                 answer(w, await hook(c, w, exc))
-                if w.status_code is None:
-                    w.status_code = status  # a 404 page says 404 unless the hook chose otherwise
+                if w.status is None:
+                    w.status = status  # a 404 page says 404 unless the hook chose otherwise
                 await w.finish()
                 return
             except Exception as hook_exc:

@@ -49,7 +49,7 @@ class ResponseHead(Protocol):
     """What a stream needs of the `Writer` that opened it: the status and headers it set, and
     the counts it keeps (a protocol, so this module and the writer's need not import each other)."""
 
-    status_code: int | None
+    status: int | None
     headers_sent: bool
     bytes_sent: int
 
@@ -104,9 +104,10 @@ class SSEStream:
         await exchange.body()
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
-        writer.status_code = writer.status_code or 200
+        if writer.status is None:
+            writer.status = 200
         writer.headers_sent = True
-        await exchange.send({"type": "http.response.start", "status": writer.status_code, "headers": headers})
+        await exchange.send({"type": "http.response.start", "status": writer.status, "headers": headers})
         self.started = True
         self._last_write = time.monotonic()
         if watch and exchange.method != "HEAD":

@@ -51,7 +51,6 @@ class Response:
 
     def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, url: str) -> None:
         self.status = status
-        self.status_code = status
         self.headers = Headers(headers)
         self.body = body
         self.url = url

@@ -1,7 +1,7 @@
 """The response as a handler writes it: `Writer`.
 
 ``w.html(...)``, ``w.text(...)``, ``w.json(...)``, ``w.redirect(...)`` and ``w.empty()`` each set
-the one response to send; ``w.status(...)``, ``w.header(...)`` and ``w.cookie(...)`` shape it.
+the one response to send; ``w.status = ...``, ``w.header(...)`` and ``w.cookie(...)`` shape it.
 They do not await: the app sends the response when the handler returns, so middleware can still
 look at it. ``w.sse()`` is the exception: it opens a stream of Server-Sent Events that goes out
 as it is written (see `stario.sse`).
@@ -38,7 +38,7 @@ class Writer:
 
     __slots__ = (
         "exchange",
-        "status_code",
+        "_status",
         "headers",
         "_body",
         "_content_type",
@@ -51,7 +51,7 @@ class Writer:
     def __init__(self, exchange: Exchange) -> None:
         #: The request's line to the server, shared with the `Context` (see `stario.exchange`).
         self.exchange = exchange
-        self.status_code: int | None = None
+        self._status: int | None = None
         #: Extra response headers, as (name, value) pairs.
         self.headers: list[tuple[str, str]] = []
         self._body = b""
@@ -68,16 +68,24 @@ class Writer:
         if self.headers_sent or (self._stream is not None and self._stream.started):
             raise RuntimeError(
                 f"{what} comes too late: the response has started. Set status, headers and cookies "
-                "before the first event (a generator handler's stream starts before its body runs)"
+                "before the first event (a generator handler's stream starts with its first item)"
             )
 
-    def status(self, code: int) -> Writer:
-        """Set the status code of the response to come; returns the writer."""
-        self._check_unsent("w.status()")
-        if not isinstance(code, int) or not 100 <= code <= 599:
+    @property
+    def status(self) -> int | None:
+        """The response's status: set it with ``w.status = 201`` (or ``status=`` of `html`,
+        `text`, `json`...); None until set, then what was sent."""
+        return self._status
+
+    @status.setter
+    def status(self, code: int | None) -> None:
+        if code is None:  # forgetting it again (the app, before it answers an error)
+            self._status = None
+            return
+        self._check_unsent("w.status = ...")
+        if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
             raise ValueError(f"an HTTP status is an integer from 100 to 599, got {code!r}")
-        self.status_code = code
-        return self
+        self._status = code
 
     def header(self, name: str, value: str) -> Writer:
         """Add a response header; returns the writer. CR, LF and other control characters are refused."""
@@ -154,7 +162,7 @@ class Writer:
                 "(use w.sse() to send several updates)"
             )
         if status is not None:
-            self.status(status)
+            self.status = status
         self._body = body
         self._content_type = content_type
         self._state = _SET
@@ -235,7 +243,7 @@ class Writer:
         """Forget what was set (not possible once a stream has started sending)."""
         if self._state >= _STREAMING and self._stream is not None and self._stream.started:
             raise RuntimeError("the stream has started; its response can no longer be replaced")
-        self.status_code = None
+        self._status = None
         self.headers.clear()
         self._body = b""
         self._content_type = b""
@@ -263,8 +271,8 @@ class Writer:
             if self._stream is not None:
                 await self._stream.close()
             return
-        status = self.status_code or (200 if state == _SET else 204)
-        self.status_code = status
+        status = self._status or (200 if state == _SET else 204)
+        self._status = status
         body = self._body
         if status == 204 or status == 304:
             body = b""

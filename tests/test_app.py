@@ -16,7 +16,8 @@ from stario.testing import TestClient
 
 def test_explicit_handler_writes_with_the_writer():
     async def show(c: Context, w: Writer) -> None:
-        w.status(201).header("X-Thing", "1").json({"id": c.params["id"]})
+        w.status = 201
+        w.header("X-Thing", "1").json({"id": c.params["id"]})
 
     with TestClient(Stario(Command("/things/{id}", show))) as client:
         response = client.post("/things/5")

@@ -82,7 +82,8 @@ def test_test_client_sends_cookies_back_as_they_were_set():
 
 def test_a_status_without_a_body_is_kept():
     async def accepted(c, w):
-        w.status(202).header("Location", "/jobs/1")
+        w.status = 202
+        w.header("Location", "/jobs/1")
 
     with TestClient(Stario(Command("/jobs", accepted))) as client:
         response = client.post("/jobs", follow_redirects=False)

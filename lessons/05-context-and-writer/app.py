@@ -27,7 +27,7 @@ async def login(c: Context, w: Writer) -> None:
     fields = await c.form()
     name = fields.get("name", "").strip()
     if not name:
-        w.status(400).text("say who you are: the form needs a name")
+        w.text("say who you are: the form needs a name", status=400)
         return
     w.cookie("name", name, max_age=30 * 24 * 3600)
     w.redirect("/")
