@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from stario.datastar import Event, to_event
+from stario.errors import ClientDisconnected
 
 __all__ = ["Handler", "Middleware", "adapt", "answer", "STREAM_GRACE"]
 
@@ -141,10 +142,13 @@ def _open_late(w: Any) -> None:
     if not w.written:
         stream = w.sse()
         task = asyncio.ensure_future(stream.open())
-        task.add_done_callback(_quiet)
+        task.add_done_callback(lambda done: _opened(done, w))
 
 
-def _quiet(task: asyncio.Future[Any]) -> None:
-    # The request's own task sees any failure (the client gone) when it next writes.
-    if not task.cancelled():
-        task.exception()
+def _opened(task: asyncio.Future[Any], w: Any) -> None:
+    """A late opening failed: the client went away meanwhile (so the handler is stopped), or the
+    connection broke (the handler finds out when it next writes)."""
+    if task.cancelled():
+        return
+    if isinstance(task.exception(), ClientDisconnected):
+        w.exchange.client_left(events_sent=0)

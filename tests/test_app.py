@@ -575,3 +575,35 @@ def test_a_stream_slow_to_its_first_item_opens_after_the_grace_period():
     head = next(at for kind, at in messages if kind == "http.response.start")
     assert head >= STREAM_GRACE * 0.9, "the head waited for the grace period, then went out unasked"
     assert [kind for kind, _ in messages][:2] == ["http.response.start", "http.response.body"]
+
+
+def test_a_client_gone_before_a_slow_streams_first_item_stops_the_stream():
+    finished = []
+
+    async def waits(c):
+        try:
+            await asyncio.sleep(3600)  # nothing to send yet
+            yield "<p id='never'>never</p>"
+        finally:
+            finished.append(True)
+
+    app = Stario(Query("/waits", waits))
+
+    async def run():
+        await app.startup()
+
+        async def receive():
+            return {"type": "http.disconnect"}  # the browser has already gone
+
+        async def send(message):
+            pass
+
+        scope = {"type": "http", "method": "GET", "path": "/waits", "raw_path": b"/waits", "query_string": b"", "headers": []}
+        answering = asyncio.ensure_future(app(scope, receive, send))
+        done, _ = await asyncio.wait([answering], timeout=2)
+        if not done:
+            answering.cancel()
+        return bool(done)
+
+    assert asyncio.run(run()), "the request was still waiting for its first item, for a client who had left"
+    assert finished == [True], "the generator's finally ran"
