@@ -8,6 +8,7 @@ difference is tested as such.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from typing import Any
@@ -221,7 +222,7 @@ def test_patch_elements_matches_oracle(
         use_view_transition=use_view_transition,
         view_transition_selector=view_transition_selector,
         event_id=event_id,
-        retry=retry_duration,
+        retry_duration=retry_duration,
     )
     assert event.encode() == expected
     assert event.type == "datastar-patch-elements"
@@ -261,7 +262,10 @@ def test_patch_signals_dict_matches_oracle(signals, event_id, only_if_missing, r
     )
     got = ds.patch_signals(signals, event_id=event_id, only_if_missing=only_if_missing, retry_duration=retry_duration)
     assert got == expected
-    assert ds.PatchSignals(signals, only_if_missing, event_id, retry_duration).encode() == expected
+    event = ds.PatchSignals(
+        signals, only_if_missing=only_if_missing, event_id=event_id, retry_duration=retry_duration
+    )
+    assert event.encode() == expected
 
 
 @ORACLE_EXAMPLES
@@ -285,9 +289,8 @@ def test_patch_signals_raw_json_matches_oracle(raw, event_id, only_if_missing, r
     assert ds.patch_signals(raw, event_id=event_id, only_if_missing=only_if_missing, retry_duration=retry_duration) == (
         expected
     )
-    assert ds.PatchSignals(raw, only_if_missing=only_if_missing, event_id=event_id, retry=retry_duration).encode() == (
-        expected
-    )
+    event = ds.PatchSignals(raw, only_if_missing=only_if_missing, event_id=event_id, retry_duration=retry_duration)
+    assert event.encode() == expected
 
 
 def test_patch_signals_with_newlines_in_strings_matches_oracle():
@@ -320,7 +323,10 @@ def test_execute_script_matches_oracle(script, auto_remove, attributes, event_id
         script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
     )
     assert got == expected
-    assert ds.ExecuteScript(script, auto_remove, attributes, event_id, retry_duration).encode() == expected
+    event = ds.ExecuteScript(
+        script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
+    )
+    assert event.encode() == expected
 
 
 def test_execute_script_examples():
@@ -338,7 +344,7 @@ def test_execute_script_examples():
 def test_remove_elements_matches_oracle(selector, event_id, retry_duration):
     expected = SSE.remove_elements(selector, event_id=event_id, retry_duration=retry_duration)
     assert ds.remove_elements(selector, event_id=event_id, retry_duration=retry_duration) == expected
-    assert ds.RemoveElements(selector, event_id, retry_duration).encode() == expected
+    assert ds.RemoveElements(selector, event_id=event_id, retry_duration=retry_duration).encode() == expected
     fields = only_event(expected)["data"]
     assert fields == {"mode": "remove", "selector": selector}
 
@@ -366,6 +372,99 @@ def test_oracle_quirks_are_kept():
     assert "retry: 1\n" in ds.patch_elements("x", retry_duration=1)
     assert "viewTransitionSelector #main" in ds.patch_elements("x", view_transition_selector="#main")
     assert ds.patch_elements("") == "event: datastar-patch-elements\n\n" == SSE.patch_elements("")
+
+
+# Options: by keyword, with datastar-py's names ----------------------------------------------
+
+# Each event class, its function, and datastar-py's function of the same event.
+PAIRS = [
+    (ds.PatchElements, ds.patch_elements, SSE.patch_elements),
+    (ds.RemoveElements, ds.remove_elements, SSE.remove_elements),
+    (ds.PatchSignals, ds.patch_signals, SSE.patch_signals),
+    (ds.ExecuteScript, ds.execute_script, SSE.execute_script),
+    (ds.Redirect, ds.redirect, SSE.redirect),
+]
+
+
+def parameters(fn) -> list[inspect.Parameter]:
+    return list(inspect.signature(fn).parameters.values())
+
+
+@pytest.mark.parametrize(("cls", "function", "oracle"), PAIRS, ids=lambda x: getattr(x, "__name__", ""))
+def test_options_are_keyword_only_named_as_datastar_py_and_in_one_order(cls, function, oracle):
+    first, *options = parameters(cls)
+    assert first.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert all(option.kind is inspect.Parameter.KEYWORD_ONLY for option in options), options
+    names = [option.name for option in options]
+    # The class and the function take the same options, in the same order, with the same defaults.
+    assert [(p.name, p.kind, p.default) for p in parameters(function)] == [
+        (p.name, p.kind, p.default) for p in parameters(cls)
+    ]
+    # datastar-py's names; the event's own options in datastar-py's order, then the two every
+    # event has (datastar-py puts event_id before only_if_missing, and gives redirect neither).
+    theirs = [p.name for p in parameters(oracle)[1:]]
+    own = [name for name in theirs if name not in ("event_id", "retry_duration")]
+    assert names == [*own, "event_id", "retry_duration"]
+
+
+@pytest.mark.parametrize("function", [ds.patch_elements, ds.remove_elements, ds.patch_signals, ds.execute_script, ds.redirect])
+def test_functions_refuse_options_by_position(function):
+    with pytest.raises(TypeError, match="positional"):
+        function("/x", "#a")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # Stario 0.2's positional order, as stario.sse still calls them.
+        (
+            lambda: ds.PatchElements("<p>x</p>", "#a", "append", "svg", True, "#t", "7", 2000),
+            lambda: ds.PatchElements(
+                "<p>x</p>",
+                selector="#a",
+                mode="append",
+                namespace="svg",
+                use_view_transition=True,
+                view_transition_selector="#t",
+                event_id="7",
+                retry_duration=2000,
+            ),
+        ),
+        (lambda: ds.PatchElements("<p>x</p>", "#a"), lambda: ds.PatchElements("<p>x</p>", selector="#a")),
+        (lambda: ds.RemoveElements("#a", "7", 2000), lambda: ds.RemoveElements("#a", event_id="7", retry_duration=2000)),
+        (
+            lambda: ds.PatchSignals({"a": 1}, True, "7", 2000),
+            lambda: ds.PatchSignals({"a": 1}, only_if_missing=True, event_id="7", retry_duration=2000),
+        ),
+        (
+            lambda: ds.ExecuteScript("go()", False, {"type": "module"}, "7", 2000),
+            lambda: ds.ExecuteScript(
+                "go()", auto_remove=False, attributes={"type": "module"}, event_id="7", retry_duration=2000
+            ),
+        ),
+        (lambda: ds.Redirect("/x", "7", 2000), lambda: ds.Redirect("/x", event_id="7", retry_duration=2000)),
+        # Stario 0.2's name for retry_duration.
+        (lambda: ds.PatchElements("<p>x</p>", retry=5000), lambda: ds.PatchElements("<p>x</p>", retry_duration=5000)),
+        (lambda: ds.PatchSignals({"a": 1}, retry=5000), lambda: ds.PatchSignals({"a": 1}, retry_duration=5000)),
+    ],
+)
+def test_old_calls_of_the_classes_still_work_with_a_warning(old, new):
+    with pytest.warns(DeprecationWarning, match="deprecated") as caught:
+        event = old()
+    assert caught[0].filename == __file__, "the warning points at the caller"
+    assert event == new()
+    assert event.encode() == new().encode()
+
+
+def test_old_calls_that_cannot_be_read_are_refused():
+    with pytest.raises(TypeError, match="by position"):
+        ds.RemoveElements("#a", "7", 2000, "extra")
+    with pytest.raises(TypeError, match="both by position and by keyword"), pytest.warns(DeprecationWarning):
+        ds.PatchSignals({"a": 1}, True, only_if_missing=False)
+    with pytest.raises(TypeError, match="retry and retry_duration"):
+        ds.PatchElements("x", retry=1, retry_duration=2)
+    with pytest.raises(TypeError, match="retry"):
+        ds.patch_elements("x", retry=5000)
 
 
 # Intended deviations ------------------------------------------------------------------------
@@ -474,7 +573,7 @@ def test_redirect_target_always_round_trips(path, event_id, retry_duration):
         assume(False)
     text = ds.redirect(location, event_id=event_id, retry_duration=retry_duration)
     assert redirect_target(text) == location
-    assert ds.Redirect(location, event_id, retry_duration).encode() == text
+    assert ds.Redirect(location, event_id=event_id, retry_duration=retry_duration).encode() == text
 
 
 @pytest.mark.parametrize(
@@ -929,7 +1028,7 @@ def test_actions_mean_what_datastar_py_means(method, url, options):
         (ds.on("click", "x()", outside=True, viewtransition=True), {"data-on:click__outside__viewtransition": "x()"}),
         (ds.on("visibilitychange", "x()", document=True), {"data-on:visibilitychange__document": "x()"}),
         (ds.signals({"a": 1}), {"data-signals": '{"a":1}'}),
-        (ds.signals({"a": "x", "b": None}, if_missing=True), {"data-signals__ifmissing": '{"a":"x","b":null}'}),
+        (ds.signals({"a": "x", "b": None}, only_if_missing=True), {"data-signals__ifmissing": '{"a":"x","b":null}'}),
         (ds.computed("total", "$a + $b"), {"data-computed:total": "$a + $b"}),
         (ds.bind("name"), {"data-bind:name": ""}),
         (ds.text("$count"), {"data-text": "$count"}),

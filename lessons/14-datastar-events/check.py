@@ -17,7 +17,7 @@ def check_first_event_sets_retry(client):
     with client.stream("GET", "/feed") as events:
         status = next(events)
         assert status.retry == 5000, (
-            f"the first event should carry 'retry: 5000' (PatchElements(..., retry=5000)) so the browser waits "
+            f"the first event should carry 'retry: 5000' (PatchElements(..., retry_duration=5000)) so the browser waits "
             f"5 s before reconnecting; it was:\n{status.raw}"
         )
 

@@ -32,7 +32,7 @@ async def feed(c: Context):
     seen = c.headers.get("last-event-id", "")  # sent by the browser when it reconnects
     start = int(seen) + 1 if seen.isdigit() else 1
     async with relay.subscribe("feed") as inbox:
-        yield PatchElements(h.p({"id": "status"}, "Live."), retry=5000)  # mode outer: morph #status
+        yield PatchElements(h.p({"id": "status"}, "Live."), retry_duration=5000)  # mode outer: morph #status
         for number in range(start, len(MESSAGES) + 1):
             yield PatchElements(item(number), selector="#feed", mode="append", event_id=str(number))
         async for number in inbox:

@@ -61,9 +61,13 @@ def _object(mapping: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{to_js(str(key))}: {value}" for key, value in mapping.items()) + "}"
 
 
-def signals(values: Mapping[str, Any], *, if_missing: bool = False) -> dict[str, str]:
-    """``data-signals``: define signals with initial values (JSON), optionally only if missing."""
-    key = "data-signals" + ("__ifmissing" if if_missing else "")
+def signals(values: Mapping[str, Any], *, only_if_missing: bool = False) -> dict[str, str]:
+    """``data-signals``: define signals with initial values (JSON).
+
+    ``only_if_missing`` (the ``__ifmissing`` modifier) keeps the value of a signal that already
+    exists, as the option of the same name does for `stario.datastar.PatchSignals`.
+    """
+    key = "data-signals" + ("__ifmissing" if only_if_missing else "")
     return {key: json.dumps(values, separators=(",", ":"))}
 
 

@@ -13,16 +13,27 @@ An event is text like this, ended by a blank line::
 Two ways to make one: an event object (`PatchElements`, `PatchSignals`, `ExecuteScript`,
 `RemoveElements`, `Redirect`), which a handler may ``yield`` or pass to an SSE stream, or a
 function with datastar-py's name (`patch_elements`, `patch_signals`, ...) that returns the text.
+The functions build the object and encode it, so each event is formatted in one place.
+
+Both take what the event is about (the HTML, the signals, the script...) first, and every option
+by keyword, named as datastar-py names it, in one order: the event's own options, then
+``event_id`` and ``retry_duration``::
+
+    PatchElements(html, selector="#feed", mode="append", event_id="42", retry_duration=5000)
+    patch_signals({"count": 1}, only_if_missing=True)
+
 `to_event` turns whatever a streaming handler yields into event text; `data_fields` reads an
 event's data lines back as the browser does.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import KW_ONLY, dataclass
+from typing import Any, TypeVar
 
 from stario.urls import check_redirect_target
 
@@ -52,7 +63,7 @@ NAMESPACES = ("html", "svg", "mathml")
 """The namespaces a patch can parse its elements in; ``html`` is the default."""
 
 DEFAULT_RETRY_MS = 1000
-"""The reconnection delay browsers use when an event names none; a ``retry`` equal to it is not sent."""
+"""The reconnection delay browsers use when an event names none; a ``retry_duration`` equal to it is not sent."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,15 +73,14 @@ DEFAULT_RETRY_MS = 1000
 # --------------------------------------------------------------------------------------------
 
 
-def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry: int | None) -> str:
+def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry_duration: int | None) -> str:
     lines = [f"event: {event_type}"]
     if event_id:
         _check_single_line("event_id", event_id)
         lines.append(f"id: {event_id}")
-    if retry and retry != DEFAULT_RETRY_MS:
-        lines.append(f"retry: {int(retry)}")
-    for line in data_lines:
-        lines.append(f"data: {line}")
+    if retry_duration and retry_duration != DEFAULT_RETRY_MS:
+        lines.append(f"retry: {int(retry_duration)}")
+    lines.extend(f"data: {line}" for line in data_lines)
     return "\n".join(lines) + "\n\n"
 
 
@@ -85,103 +95,12 @@ def _js_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def patch_elements(
-    elements: Any = None,
-    selector: str | None = None,
-    mode: str | None = None,
-    use_view_transition: bool | None = None,
-    view_transition_selector: str | None = None,
-    namespace: str | None = None,
-    event_id: str | None = None,
-    retry_duration: int | None = None,
-) -> str:
-    """Format a ``datastar-patch-elements`` event.
-
-    ``elements`` is HTML: a ``str`` (sent as it is, so build it safely) or anything with
-    ``__html__`` (such as what `stario.html` builds). ``mode`` is one of `MODES`; every mode but
-    ``outer`` and ``replace`` needs a ``selector``.
-    """
-    if elements is not None and hasattr(elements, "__html__"):
-        elements = elements.__html__()
-    if mode is not None:
-        mode = str(getattr(mode, "value", mode))
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    if namespace is not None:
-        namespace = str(getattr(namespace, "value", namespace))
-        if namespace not in NAMESPACES:
-            raise ValueError(f"namespace must be one of {', '.join(NAMESPACES)}; got {namespace!r}")
-    data: list[str] = []
-    if mode and mode != "outer":
-        data.append(f"mode {mode}")
-    if selector:
-        _check_single_line("selector", selector)
-        data.append(f"selector {selector}")
-    if use_view_transition is not None and use_view_transition:
-        data.append(f"useViewTransition {_js_bool(use_view_transition)}")
-    if view_transition_selector:
-        _check_single_line("view_transition_selector", view_transition_selector)
-        data.append(f"viewTransitionSelector {view_transition_selector}")
-    if namespace and namespace != "html":
-        data.append(f"namespace {namespace}")
-    if elements:
-        data.extend(f"elements {line}" for line in elements.splitlines())
-    return _frame("datastar-patch-elements", data, event_id, retry_duration)
-
-
-def remove_elements(selector: str, event_id: str | None = None, retry_duration: int | None = None) -> str:
-    """Format a patch that removes every element matching ``selector``."""
-    if not selector:
-        raise ValueError("remove_elements needs a selector (the 1.0 client rejects a remove without one)")
-    return patch_elements(selector=selector, mode="remove", event_id=event_id, retry_duration=retry_duration)
-
-
-def patch_signals(
-    signals: Mapping[str, Any] | str,
-    event_id: str | None = None,
-    only_if_missing: bool | None = None,
-    retry_duration: int | None = None,
-) -> str:
-    """Format a ``datastar-patch-signals`` event: a JSON merge patch of the browser's signals.
-
-    A ``None`` value deletes that signal in the browser; ``only_if_missing`` sets only signals
-    that do not exist yet. A dict is sent as compact JSON (ASCII only, as datastar-py does).
-    """
-    data: list[str] = []
-    if only_if_missing:
-        data.append(f"onlyIfMissing {_js_bool(only_if_missing)}")
-    text = signals if isinstance(signals, str) else json.dumps(signals, separators=(",", ":"))
-    data.extend(f"signals {line}" for line in text.splitlines())
-    return _frame("datastar-patch-signals", data, event_id, retry_duration)
-
-
-def execute_script(
-    script: str,
-    auto_remove: bool = True,
-    attributes: Mapping[str, str] | list[str] | None = None,
-    event_id: str | None = None,
-    retry_duration: int | None = None,
-) -> str:
-    """Format a patch that appends a ``<script>`` to ``body`` so the browser runs it.
-
-    With ``auto_remove`` (the default) the tag carries ``data-effect="el.remove()"`` and removes
-    itself once it has run. ``attributes`` adds attributes to the tag (escaped when a mapping).
-    """
-    attrs = ""
-    if auto_remove:
-        attrs += ' data-effect="el.remove()"'
-    if attributes:
-        if isinstance(attributes, Mapping):
-            attrs += " " + " ".join(f'{_attr_escape(k)}="{_attr_escape(v)}"' for k, v in attributes.items())
-        else:
-            attrs += " " + " ".join(attributes)
-    return patch_elements(
-        f"<script{attrs}>{script}</script>",
-        selector="body",
-        mode="append",
-        event_id=event_id,
-        retry_duration=retry_duration,
-    )
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    # datastar-py's enums (ElementPatchMode.APPEND...) are accepted as their values.
+    text = str(getattr(value, "value", value))
+    if text not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return text
 
 
 def _attr_escape(value: str) -> str:
@@ -195,21 +114,65 @@ def _attr_escape(value: str) -> str:
     )
 
 
-def redirect(location: str, event_id: str | None = None, retry_duration: int | None = None) -> str:
-    """Format a script patch that sends the browser to ``location``.
+# --------------------------------------------------------------------------------------------
+# Stario 0.2 took the event classes' options by position too, in another order, and called
+# retry_duration "retry". Both still work, with a DeprecationWarning, for code written then.
+# --------------------------------------------------------------------------------------------
 
-    Unlike datastar-py, the URL is checked (no other schemes, no ``//host``, no CR/LF) and
-    written into the script as an escaped JavaScript string, so it cannot break out of it.
+_E = TypeVar("_E", bound="Event")
+
+
+def _old_calls_still_work(*old_order: str) -> Callable[[type[_E]], type[_E]]:
+    """Let ``cls(first, *options)`` and ``retry=`` through, mapped to today's keywords, with a warning.
+
+    ``old_order`` is the order Stario 0.2 took the options in after the first argument.
     """
-    check_redirect_target(location)
-    target = json.dumps(location).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return execute_script(
-        f"setTimeout(() => window.location = {target})", event_id=event_id, retry_duration=retry_duration
-    )
+
+    def decorate(cls: type[_E]) -> type[_E]:
+        init = cls.__init__
+
+        def __init__(self: _E, *args: Any, **options: Any) -> None:
+            name = cls.__name__
+            if "retry" in options:
+                if "retry_duration" in options:
+                    raise TypeError(f"{name} got both retry and retry_duration; keep retry_duration")
+                warnings.warn(
+                    f"{name}(retry=...) is deprecated: the option is called retry_duration, as in datastar-py",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                options["retry_duration"] = options.pop("retry")
+            if len(args) > 1:
+                extra = args[1:]
+                if len(extra) > len(old_order):
+                    raise TypeError(
+                        f"{name} takes one argument by position and its options by keyword "
+                        f"({', '.join(old_order)}); got {len(args)} by position"
+                    )
+                names = old_order[: len(extra)]
+                warnings.warn(
+                    f"{name} options by position are deprecated: pass them by keyword "
+                    f"({', '.join(f'{option}=...' for option in names)})",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                for option, value in zip(names, extra):
+                    if option in options:
+                        raise TypeError(f"{name} got {option} both by position and by keyword")
+                    options[option] = value
+                args = args[:1]
+            init(self, *args, **options)
+
+        functools.update_wrapper(__init__, init)
+        cls.__init__ = __init__  # type: ignore[method-assign]
+        return cls
+
+    return decorate
 
 
 # --------------------------------------------------------------------------------------------
-# Event objects: what a generator handler yields, or what a stream sends.
+# Event objects: what a generator handler yields, or what a stream sends. Each one's encode()
+# is the only place its event is formatted.
 # --------------------------------------------------------------------------------------------
 
 
@@ -224,99 +187,238 @@ class Event:
         raise NotImplementedError
 
 
+@_old_calls_still_work(
+    "selector", "mode", "namespace", "use_view_transition", "view_transition_selector", "event_id", "retry_duration"
+)
 @dataclass(slots=True)
 class PatchElements(Event):
-    """Patch HTML into the page: morph by id (the default), or insert, replace or remove at a selector."""
+    """Patch HTML into the page: morph by id (the default), or insert, replace or remove at a selector.
+
+    ``elements`` is HTML: a ``str`` (sent as it is, so build it safely) or anything with
+    ``__html__`` (such as what `stario.html` builds). ``mode`` is one of `MODES`; every mode but
+    ``outer`` and ``replace`` needs a ``selector``. ``namespace`` (one of `NAMESPACES`) parses
+    the elements as SVG or MathML.
+    """
 
     elements: Any = None
+    _: KW_ONLY
     selector: str | None = None
     mode: str | None = None
-    namespace: str | None = None
     use_view_transition: bool | None = None
     view_transition_selector: str | None = None
+    namespace: str | None = None
     event_id: str | None = None
-    retry: int | None = None
+    retry_duration: int | None = None
     type = "datastar-patch-elements"
 
     def encode(self) -> str:
         """The ``datastar-patch-elements`` event as text."""
-        return patch_elements(
-            self.elements,
-            selector=self.selector,
-            mode=self.mode,
-            use_view_transition=self.use_view_transition,
-            view_transition_selector=self.view_transition_selector,
-            namespace=self.namespace,
-            event_id=self.event_id,
-            retry_duration=self.retry,
-        )
+        elements = self.elements
+        if elements is not None and hasattr(elements, "__html__"):
+            elements = elements.__html__()
+        mode = None if self.mode is None else _choice("mode", self.mode, MODES)
+        namespace = None if self.namespace is None else _choice("namespace", self.namespace, NAMESPACES)
+        data: list[str] = []
+        if mode and mode != "outer":
+            data.append(f"mode {mode}")
+        if self.selector:
+            _check_single_line("selector", self.selector)
+            data.append(f"selector {self.selector}")
+        if self.use_view_transition:
+            data.append(f"useViewTransition {_js_bool(self.use_view_transition)}")
+        if self.view_transition_selector:
+            _check_single_line("view_transition_selector", self.view_transition_selector)
+            data.append(f"viewTransitionSelector {self.view_transition_selector}")
+        if namespace and namespace != "html":
+            data.append(f"namespace {namespace}")
+        if elements:
+            data.extend(f"elements {line}" for line in elements.splitlines())
+        return _frame(self.type, data, self.event_id, self.retry_duration)
 
 
+@_old_calls_still_work("event_id", "retry_duration")
 @dataclass(slots=True)
 class RemoveElements(Event):
-    """Remove every element matching ``selector``."""
+    """Remove every element matching ``selector`` (a patch in mode ``remove``)."""
 
     selector: str
+    _: KW_ONLY
     event_id: str | None = None
-    retry: int | None = None
+    retry_duration: int | None = None
     type = "datastar-patch-elements"
 
     def encode(self) -> str:
         """The removing ``datastar-patch-elements`` event as text."""
-        return remove_elements(self.selector, event_id=self.event_id, retry_duration=self.retry)
+        if not self.selector:
+            raise ValueError("removing elements needs a selector (the 1.0 client rejects a remove without one)")
+        patch = PatchElements(
+            selector=self.selector, mode="remove", event_id=self.event_id, retry_duration=self.retry_duration
+        )
+        return patch.encode()
 
 
+@_old_calls_still_work("only_if_missing", "event_id", "retry_duration")
 @dataclass(slots=True)
 class PatchSignals(Event):
-    """Merge ``signals`` into the browser's signals (``None`` deletes one)."""
+    """Merge ``signals`` into the browser's signals: a JSON merge patch, where ``None`` deletes one.
+
+    ``only_if_missing`` sets only signals that do not exist yet. A dict is sent as compact JSON
+    (ASCII only, as datastar-py does); a ``str`` is sent as it is, so it must be JSON.
+    """
 
     signals: Mapping[str, Any] | str
+    _: KW_ONLY
     only_if_missing: bool | None = None
     event_id: str | None = None
-    retry: int | None = None
+    retry_duration: int | None = None
     type = "datastar-patch-signals"
 
     def encode(self) -> str:
         """The ``datastar-patch-signals`` event as text."""
-        return patch_signals(
-            self.signals, event_id=self.event_id, only_if_missing=self.only_if_missing, retry_duration=self.retry
-        )
+        data: list[str] = []
+        if self.only_if_missing:
+            data.append(f"onlyIfMissing {_js_bool(self.only_if_missing)}")
+        signals = self.signals
+        text = signals if isinstance(signals, str) else json.dumps(signals, separators=(",", ":"))
+        data.extend(f"signals {line}" for line in text.splitlines())
+        return _frame(self.type, data, self.event_id, self.retry_duration)
 
 
+@_old_calls_still_work("auto_remove", "attributes", "event_id", "retry_duration")
 @dataclass(slots=True)
 class ExecuteScript(Event):
-    """Run a script in the browser (appended to ``body``, removed after it ran)."""
+    """Run a script in the browser: a ``<script>`` appended to ``body``.
+
+    With ``auto_remove`` (the default) the tag carries ``data-effect="el.remove()"`` and removes
+    itself once it has run. ``attributes`` adds attributes to the tag (escaped when a mapping,
+    written as they are when a list).
+    """
 
     script: str
+    _: KW_ONLY
     auto_remove: bool = True
     attributes: Mapping[str, str] | list[str] | None = None
     event_id: str | None = None
-    retry: int | None = None
+    retry_duration: int | None = None
     type = "datastar-patch-elements"
 
     def encode(self) -> str:
         """The script-appending ``datastar-patch-elements`` event as text."""
-        return execute_script(
-            self.script,
-            auto_remove=self.auto_remove,
-            attributes=self.attributes,
+        attrs = ""
+        if self.auto_remove:
+            attrs += ' data-effect="el.remove()"'
+        attributes = self.attributes
+        if attributes:
+            if isinstance(attributes, Mapping):
+                attrs += " " + " ".join(f'{_attr_escape(k)}="{_attr_escape(v)}"' for k, v in attributes.items())
+            else:
+                attrs += " " + " ".join(attributes)
+        patch = PatchElements(
+            f"<script{attrs}>{self.script}</script>",
+            selector="body",
+            mode="append",
             event_id=self.event_id,
-            retry_duration=self.retry,
+            retry_duration=self.retry_duration,
         )
+        return patch.encode()
 
 
+@_old_calls_still_work("event_id", "retry_duration")
 @dataclass(slots=True)
 class Redirect(Event):
-    """Send the browser to another URL (checked, and escaped into the script)."""
+    """Send the browser to ``location``, with a script.
+
+    Unlike datastar-py, the URL is checked (no other schemes, no ``//host``, no CR/LF) and
+    written into the script as an escaped JavaScript string, so it cannot break out of it.
+    """
 
     location: str
+    _: KW_ONLY
     event_id: str | None = None
-    retry: int | None = None
+    retry_duration: int | None = None
     type = "datastar-patch-elements"
 
     def encode(self) -> str:
         """The redirecting script patch as text."""
-        return redirect(self.location, event_id=self.event_id, retry_duration=self.retry)
+        check_redirect_target(self.location)
+        target = json.dumps(self.location).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        script = ExecuteScript(
+            f"setTimeout(() => window.location = {target})",
+            event_id=self.event_id,
+            retry_duration=self.retry_duration,
+        )
+        return script.encode()
+
+
+# --------------------------------------------------------------------------------------------
+# datastar-py's functions, each the text of the event object of the same arguments.
+# --------------------------------------------------------------------------------------------
+
+
+def patch_elements(
+    elements: Any = None,
+    *,
+    selector: str | None = None,
+    mode: str | None = None,
+    use_view_transition: bool | None = None,
+    view_transition_selector: str | None = None,
+    namespace: str | None = None,
+    event_id: str | None = None,
+    retry_duration: int | None = None,
+) -> str:
+    """The text of a `PatchElements` event: HTML to morph by id, or to put at ``selector``."""
+    return PatchElements(
+        elements,
+        selector=selector,
+        mode=mode,
+        use_view_transition=use_view_transition,
+        view_transition_selector=view_transition_selector,
+        namespace=namespace,
+        event_id=event_id,
+        retry_duration=retry_duration,
+    ).encode()
+
+
+def remove_elements(selector: str, *, event_id: str | None = None, retry_duration: int | None = None) -> str:
+    """The text of a `RemoveElements` event: remove every element matching ``selector``."""
+    return RemoveElements(selector, event_id=event_id, retry_duration=retry_duration).encode()
+
+
+def patch_signals(
+    signals: Mapping[str, Any] | str,
+    *,
+    only_if_missing: bool | None = None,
+    event_id: str | None = None,
+    retry_duration: int | None = None,
+) -> str:
+    """The text of a `PatchSignals` event: merge ``signals`` into the browser's (``None`` deletes)."""
+    return PatchSignals(
+        signals, only_if_missing=only_if_missing, event_id=event_id, retry_duration=retry_duration
+    ).encode()
+
+
+def execute_script(
+    script: str,
+    *,
+    auto_remove: bool = True,
+    attributes: Mapping[str, str] | list[str] | None = None,
+    event_id: str | None = None,
+    retry_duration: int | None = None,
+) -> str:
+    """The text of an `ExecuteScript` event: run ``script`` in the browser."""
+    return ExecuteScript(
+        script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
+    ).encode()
+
+
+def redirect(location: str, *, event_id: str | None = None, retry_duration: int | None = None) -> str:
+    """The text of a `Redirect` event: send the browser to ``location`` (checked and escaped)."""
+    return Redirect(location, event_id=event_id, retry_duration=retry_duration).encode()
+
+
+# --------------------------------------------------------------------------------------------
+# What a streaming handler yields, and events read back.
+# --------------------------------------------------------------------------------------------
 
 
 def to_event(item: Any) -> str | None:
@@ -326,14 +428,12 @@ def to_event(item: Any) -> str | None:
     id; a ``dict`` becomes a patch-signals event; an `Event` is encoded as it is; ``None`` is
     skipped. Anything else is a mistake, reported with what was yielded.
     """
-    if isinstance(item, str):
-        return patch_elements(item)
     if isinstance(item, Event):
         return item.encode()
+    if isinstance(item, str) or hasattr(item, "__html__"):
+        return PatchElements(item).encode()
     if isinstance(item, Mapping):
-        return patch_signals(item)
-    if hasattr(item, "__html__"):
-        return patch_elements(item.__html__())
+        return PatchSignals(item).encode()
     if item is None:
         return None
     raise TypeError(

@@ -54,7 +54,7 @@ async def stream(c: Context):
     n = len(log)
     if n == 1:
         retry = 300 if variant == "retry" else None
-        yield PatchElements(f'<p id="first">attempt 1 ({variant})</p>', event_id="1", retry=retry)
+        yield PatchElements(f'<p id="first">attempt 1 ({variant})</p>', event_id="1", retry_duration=retry)
         if variant in ("clean", "always"):
             return  # a clean end: not retried under 'auto', retried under 'always'
         await asyncio.sleep(0.1)  # let the event reach the browser before the connection breaks
