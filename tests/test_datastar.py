@@ -146,7 +146,7 @@ def multiline_text(draw) -> str:
 
 elements_text = st.one_of(st.text(), multiline_text())
 retry_durations = st.one_of(st.none(), st.sampled_from([0, 1, 1000, 2000]), st.integers(-5, 10**7))
-event_ids = st.one_of(st.none(), st.just(""), single_line)
+event_ids = st.one_of(st.none(), st.just(""), single_line, st.integers())
 
 json_scalars = st.one_of(
     st.none(),
@@ -465,6 +465,23 @@ def test_old_calls_that_cannot_be_read_are_refused():
         ds.PatchElements("x", retry=1, retry_duration=2)
     with pytest.raises(TypeError, match="retry"):
         ds.patch_elements("x", retry=5000)
+
+
+@pytest.mark.parametrize("event_id", [5, 0, -3, 10**20, "5", ""])
+def test_an_int_event_id_is_written_as_datastar_py_writes_it(event_id):
+    expected = SSE.patch_elements("<p>x</p>", event_id=event_id)
+    assert ds.patch_elements("<p>x</p>", event_id=event_id) == expected
+    assert ds.PatchElements("<p>x</p>", event_id=event_id).encode() == expected
+    assert ds.patch_signals({"a": 1}, event_id=event_id) == SSE.patch_signals({"a": 1}, event_id=event_id)
+    assert ds.execute_script("x()", event_id=event_id) == SSE.execute_script("x()", event_id=event_id)
+    assert ds.remove_elements("#a", event_id=event_id) == SSE.remove_elements("#a", event_id=event_id)
+    assert only_event(expected)["id"] == (str(event_id) if event_id else None)
+
+
+@pytest.mark.parametrize("event_id", [True, 1.5, b"7", ["7"]])
+def test_an_event_id_that_is_neither_text_nor_a_whole_number_is_refused(event_id):
+    with pytest.raises(TypeError, match="event_id must be a str or an int"):
+        ds.patch_elements("<p>x</p>", event_id=event_id)
 
 
 # Intended deviations ------------------------------------------------------------------------

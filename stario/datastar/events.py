@@ -73,15 +73,23 @@ DEFAULT_RETRY_MS = 1000
 # --------------------------------------------------------------------------------------------
 
 
-def _frame(event_type: str, data_lines: list[str], event_id: str | None, retry_duration: int | None) -> str:
+def _frame(event_type: str, data_lines: list[str], event_id: str | int | None, retry_duration: int | None) -> str:
     lines = [f"event: {event_type}"]
-    if event_id:
-        _check_single_line("event_id", event_id)
-        lines.append(f"id: {event_id}")
+    if event_id:  # as in datastar-py, "" and 0 send no id line
+        lines.append(f"id: {_event_id_text(event_id)}")
     if retry_duration and retry_duration != DEFAULT_RETRY_MS:
         lines.append(f"retry: {int(retry_duration)}")
     lines.extend(f"data: {line}" for line in data_lines)
     return "\n".join(lines) + "\n\n"
+
+
+def _event_id_text(event_id: str | int) -> str:
+    # Written as datastar-py writes it (an f-string), so 5 and "5" both give "id: 5".
+    if isinstance(event_id, bool) or not isinstance(event_id, (str, int)):
+        raise TypeError(f"event_id must be a str or an int, got {type(event_id).__name__}: {event_id!r}")
+    text = f"{event_id}"
+    _check_single_line("event_id", text)
+    return text
 
 
 def _check_single_line(name: str, value: str) -> None:
@@ -207,7 +215,7 @@ class PatchElements(Event):
     use_view_transition: bool | None = None
     view_transition_selector: str | None = None
     namespace: str | None = None
-    event_id: str | None = None
+    event_id: str | int | None = None
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
@@ -243,7 +251,7 @@ class RemoveElements(Event):
 
     selector: str
     _: KW_ONLY
-    event_id: str | None = None
+    event_id: str | int | None = None
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
@@ -269,7 +277,7 @@ class PatchSignals(Event):
     signals: Mapping[str, Any] | str
     _: KW_ONLY
     only_if_missing: bool | None = None
-    event_id: str | None = None
+    event_id: str | int | None = None
     retry_duration: int | None = None
     type = "datastar-patch-signals"
 
@@ -298,7 +306,7 @@ class ExecuteScript(Event):
     _: KW_ONLY
     auto_remove: bool = True
     attributes: Mapping[str, str] | list[str] | None = None
-    event_id: str | None = None
+    event_id: str | int | None = None
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
@@ -334,7 +342,7 @@ class Redirect(Event):
 
     location: str
     _: KW_ONLY
-    event_id: str | None = None
+    event_id: str | int | None = None
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
@@ -363,7 +371,7 @@ def patch_elements(
     use_view_transition: bool | None = None,
     view_transition_selector: str | None = None,
     namespace: str | None = None,
-    event_id: str | None = None,
+    event_id: str | int | None = None,
     retry_duration: int | None = None,
 ) -> str:
     """The text of a `PatchElements` event: HTML to morph by id, or to put at ``selector``."""
@@ -379,7 +387,7 @@ def patch_elements(
     ).encode()
 
 
-def remove_elements(selector: str, *, event_id: str | None = None, retry_duration: int | None = None) -> str:
+def remove_elements(selector: str, *, event_id: str | int | None = None, retry_duration: int | None = None) -> str:
     """The text of a `RemoveElements` event: remove every element matching ``selector``."""
     return RemoveElements(selector, event_id=event_id, retry_duration=retry_duration).encode()
 
@@ -388,7 +396,7 @@ def patch_signals(
     signals: Mapping[str, Any] | str,
     *,
     only_if_missing: bool | None = None,
-    event_id: str | None = None,
+    event_id: str | int | None = None,
     retry_duration: int | None = None,
 ) -> str:
     """The text of a `PatchSignals` event: merge ``signals`` into the browser's (``None`` deletes)."""
@@ -402,7 +410,7 @@ def execute_script(
     *,
     auto_remove: bool = True,
     attributes: Mapping[str, str] | list[str] | None = None,
-    event_id: str | None = None,
+    event_id: str | int | None = None,
     retry_duration: int | None = None,
 ) -> str:
     """The text of an `ExecuteScript` event: run ``script`` in the browser."""
@@ -411,7 +419,7 @@ def execute_script(
     ).encode()
 
 
-def redirect(location: str, *, event_id: str | None = None, retry_duration: int | None = None) -> str:
+def redirect(location: str, *, event_id: str | int | None = None, retry_duration: int | None = None) -> str:
     """The text of a `Redirect` event: send the browser to ``location`` (checked and escaped)."""
     return Redirect(location, event_id=event_id, retry_duration=retry_duration).encode()
 
