@@ -407,7 +407,9 @@ def test_options_are_keyword_only_named_as_datastar_py_and_in_one_order(cls, fun
     assert names == [*own, "event_id", "retry_duration"]
 
 
-@pytest.mark.parametrize("function", [ds.patch_elements, ds.remove_elements, ds.patch_signals, ds.execute_script, ds.redirect])
+@pytest.mark.parametrize(
+    "function", [ds.patch_elements, ds.remove_elements, ds.patch_signals, ds.execute_script, ds.redirect]
+)
 def test_functions_refuse_options_by_position(function):
     with pytest.raises(TypeError, match="positional"):
         function("/x", "#a")
@@ -431,7 +433,10 @@ def test_functions_refuse_options_by_position(function):
             ),
         ),
         (lambda: ds.PatchElements("<p>x</p>", "#a"), lambda: ds.PatchElements("<p>x</p>", selector="#a")),
-        (lambda: ds.RemoveElements("#a", "7", 2000), lambda: ds.RemoveElements("#a", event_id="7", retry_duration=2000)),
+        (
+            lambda: ds.RemoveElements("#a", "7", 2000),
+            lambda: ds.RemoveElements("#a", event_id="7", retry_duration=2000),
+        ),
         (
             lambda: ds.PatchSignals({"a": 1}, True, "7", 2000),
             lambda: ds.PatchSignals({"a": 1}, only_if_missing=True, event_id="7", retry_duration=2000),
@@ -698,6 +703,109 @@ def test_to_event():
     assert ds.to_event(None) is None
     with pytest.raises(TypeError, match="'int'"):
         ds.to_event(3)
+
+
+# datastar-py's events (a str subclass holding the whole event) are sent as the events they are.
+
+DATASTAR_PY_EVENTS = [
+    pytest.param(
+        SSE.patch_elements('<li id="c">c</li>', selector="#list", mode=ElementPatchMode.APPEND, event_id="4"),
+        id="append",
+    ),
+    pytest.param(SSE.patch_elements('<p id="a">x</p>'), id="morph"),
+    pytest.param(
+        SSE.patch_elements(
+            '<circle id="d"/>', selector="#vis", mode=ElementPatchMode.PREPEND, namespace=ElementPatchNamespace.SVG
+        ),
+        id="svg",
+    ),
+    pytest.param(SSE.patch_signals({"count": 2, "gone": None}, only_if_missing=True), id="signals"),
+    pytest.param(SSE.patch_signals('{"raw": "json"}', retry_duration=3000), id="raw-signals"),
+    pytest.param(SSE.remove_elements("#list > li:first-child"), id="remove"),
+    pytest.param(SSE.execute_script("console.log(1)", auto_remove=False, attributes={"type": "module"}), id="script"),
+    pytest.param(SSE.redirect("/elsewhere"), id="redirect"),
+]
+
+
+@pytest.mark.parametrize("event", DATASTAR_PY_EVENTS)
+def test_to_event_sends_a_datastar_py_event_as_it_is(event):
+    assert type(event) is not str and event.startswith("event: datastar-")
+    text = ds.to_event(event)
+    assert text == event
+    assert only_event(text)["type"] == only_event(event)["type"]
+
+
+def test_to_event_sends_stario_s_own_formatted_events_as_they_are():
+    for text in (
+        ds.patch_elements('<li id="c">c</li>', selector="#list", mode="append"),
+        ds.patch_signals({"a": 1}, only_if_missing=True),
+        ds.remove_elements("#a"),
+        ds.execute_script("go()"),
+        ds.redirect("/x"),
+        ds.PatchElements("<p id=a></p>", selector="#a", mode="inner").encode(),
+    ):
+        assert ds.to_event(text) == text
+
+
+def test_to_event_keeps_plain_text_and_markup_as_html():
+    from markupsafe import Markup
+
+    text = "event: datastar-patch-signals\ndata: signals {}\n\n"
+    assert ds.to_event(text) == ds.patch_elements(text)  # a plain str is HTML, whatever it says
+    assert ds.to_event(Markup(text)) == ds.patch_elements(text)  # so is anything with __html__
+
+    class Label(str):
+        """A str subclass that is not an event."""
+
+    assert ds.to_event(Label('<p id="a">x</p>')) == ds.patch_elements('<p id="a">x</p>')
+
+
+def test_to_event_refuses_event_text_that_is_not_one_whole_event():
+    from datastar_py.sse import DatastarEvent
+
+    with pytest.raises(ValueError, match="blank line"):
+        ds.to_event(DatastarEvent("event: datastar-patch-signals\ndata: signals {}\n"))
+
+
+def test_datastar_py_events_yielded_by_a_handler_reach_the_browser_unchanged():
+    """Through a real app and the test client: mode, selector and signals survive."""
+    from stario import Query, Stario
+    from stario.testing import TestClient
+
+    async def feed(c):
+        yield SSE.patch_elements('<li id="c">c</li>', selector="#list", mode=ElementPatchMode.APPEND, event_id=7)
+        yield SSE.patch_signals({"count": 2}, only_if_missing=True)
+        yield SSE.remove_elements("#old")
+        yield SSE.execute_script("go()")
+        yield ds.patch_elements('<li id="d">d</li>', selector="#list", mode="prepend")
+        yield '<p id="plain">still html</p>'
+
+    with TestClient(Stario(Query("/feed", feed))) as client:
+        events = client.get("/feed").events
+        assert [(e.type, e.mode, e.selector) for e in events] == [
+            ("datastar-patch-elements", "append", "#list"),
+            ("datastar-patch-signals", "outer", None),
+            ("datastar-patch-elements", "remove", "#old"),
+            ("datastar-patch-elements", "append", "body"),
+            ("datastar-patch-elements", "prepend", "#list"),
+            ("datastar-patch-elements", "outer", None),
+        ]
+        assert events[0].elements == '<li id="c">c</li>' and events[0].id == "7"
+        assert events[1].signals == {"count": 2} and events[1].only_if_missing
+        assert events[3].elements == '<script data-effect="el.remove()">go()</script>'
+        assert events[5].elements == '<p id="plain">still html</p>'
+        # raw is each event's lines as they came, without the blank line that ends it.
+        assert "".join(e.raw + "\n" for e in events[:4]) == "".join(
+            [
+                SSE.patch_elements('<li id="c">c</li>', selector="#list", mode=ElementPatchMode.APPEND, event_id=7),
+                SSE.patch_signals({"count": 2}, only_if_missing=True),
+                SSE.remove_elements("#old"),
+                SSE.execute_script("go()"),
+            ]
+        )
+        with client.stream("GET", "/feed") as stream:
+            first = next(stream)
+        assert (first.mode, first.selector, first.elements) == ("append", "#list", '<li id="c">c</li>')
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ PatchElements``); each name lives in one of these modules:
 
 - `stario.datastar.events`: the SSE events, one class each (`PatchElements`, `RemoveElements`,
   `PatchSignals`, `ExecuteScript`, `Redirect`), the functions with datastar-py's names that
-  format them (`patch_elements`, ...), `to_event` (what a streaming handler yields, as event
-  text) and `data_fields` (an event's data lines read back);
+  format them (`patch_elements`, ...) as `EventText`, `to_event` (what a streaming handler
+  yields, as event text) and `data_fields` (an event's data lines read back);
 - `stario.datastar.request_signals`: `read_signals`, the signals a request carries;
 - `stario.datastar.actions`: ``@get(...)`` and the other actions, `js` and `to_js`;
 - `stario.datastar.attributes`: the ``data-*`` helpers (`signals`, `bind`, `on`, `text`, ...);
@@ -47,6 +47,7 @@ from stario.datastar.events import (
     MODES,
     NAMESPACES,
     Event,
+    EventText,
     ExecuteScript,
     PatchElements,
     PatchSignals,
@@ -72,6 +73,7 @@ __all__ = [
     "RemoveElements",
     "Redirect",
     "Event",
+    "EventText",
     "patch_elements",
     "patch_signals",
     "execute_script",

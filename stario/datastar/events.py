@@ -22,8 +22,9 @@ by keyword, named as datastar-py names it, in one order: the event's own options
     PatchElements(html, selector="#feed", mode="append", event_id="42", retry_duration=5000)
     patch_signals({"count": 1}, only_if_missing=True)
 
-`to_event` turns whatever a streaming handler yields into event text; `data_fields` reads an
-event's data lines back as the browser does.
+The text is an `EventText`: a ``str`` that says it is a whole event, not HTML, as datastar-py's
+``DatastarEvent`` does. `to_event` turns whatever a streaming handler yields into event text
+(sending such text as it is); `data_fields` reads an event's data lines back as the browser does.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "MODES",
     "NAMESPACES",
     "DEFAULT_RETRY_MS",
+    "EventText",
     "Event",
     "PatchElements",
     "RemoveElements",
@@ -66,6 +68,16 @@ DEFAULT_RETRY_MS = 1000
 """The reconnection delay browsers use when an event names none; a ``retry_duration`` equal to it is not sent."""
 
 
+class EventText(str):
+    """The text of one whole event, ``event: ...`` to its blank line, as the functions here return it.
+
+    A ``str`` in every way (it compares, joins and writes as one), whose type says it is an event
+    rather than HTML: a streaming handler that yields it sends it as it is (see `to_event`).
+    """
+
+    __slots__ = ()
+
+
 # --------------------------------------------------------------------------------------------
 # Framing: one event is "event:", optional "id:" and "retry:", then "data:" lines, then a blank
 # line. Multi-line values are split with str.splitlines(), exactly as datastar-py does, so a
@@ -73,14 +85,16 @@ DEFAULT_RETRY_MS = 1000
 # --------------------------------------------------------------------------------------------
 
 
-def _frame(event_type: str, data_lines: list[str], event_id: str | int | None, retry_duration: int | None) -> str:
+def _frame(
+    event_type: str, data_lines: list[str], event_id: str | int | None, retry_duration: int | None
+) -> EventText:
     lines = [f"event: {event_type}"]
     if event_id:  # as in datastar-py, "" and 0 send no id line
         lines.append(f"id: {_event_id_text(event_id)}")
     if retry_duration and retry_duration != DEFAULT_RETRY_MS:
         lines.append(f"retry: {int(retry_duration)}")
     lines.extend(f"data: {line}" for line in data_lines)
-    return "\n".join(lines) + "\n\n"
+    return EventText("\n".join(lines) + "\n\n")
 
 
 def _event_id_text(event_id: str | int) -> str:
@@ -185,12 +199,12 @@ def _old_calls_still_work(*old_order: str) -> Callable[[type[_E]], type[_E]]:
 
 
 class Event:
-    """Base of the event objects: anything with ``encode() -> str`` can be sent on a stream."""
+    """Base of the event objects: each one's ``encode()`` gives its text, to send on a stream."""
 
     __slots__ = ()
     type: str = ""
 
-    def encode(self) -> str:  # pragma: no cover - every subclass overrides it
+    def encode(self) -> EventText:  # pragma: no cover - every subclass overrides it
         """The event's bytes as text, ready to write to the stream."""
         raise NotImplementedError
 
@@ -219,7 +233,7 @@ class PatchElements(Event):
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
-    def encode(self) -> str:
+    def encode(self) -> EventText:
         """The ``datastar-patch-elements`` event as text."""
         elements = self.elements
         if elements is not None and hasattr(elements, "__html__"):
@@ -255,7 +269,7 @@ class RemoveElements(Event):
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
-    def encode(self) -> str:
+    def encode(self) -> EventText:
         """The removing ``datastar-patch-elements`` event as text."""
         if not self.selector:
             raise ValueError("removing elements needs a selector (the 1.0 client rejects a remove without one)")
@@ -281,7 +295,7 @@ class PatchSignals(Event):
     retry_duration: int | None = None
     type = "datastar-patch-signals"
 
-    def encode(self) -> str:
+    def encode(self) -> EventText:
         """The ``datastar-patch-signals`` event as text."""
         data: list[str] = []
         if self.only_if_missing:
@@ -310,7 +324,7 @@ class ExecuteScript(Event):
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
-    def encode(self) -> str:
+    def encode(self) -> EventText:
         """The script-appending ``datastar-patch-elements`` event as text."""
         attrs = ""
         if self.auto_remove:
@@ -346,7 +360,7 @@ class Redirect(Event):
     retry_duration: int | None = None
     type = "datastar-patch-elements"
 
-    def encode(self) -> str:
+    def encode(self) -> EventText:
         """The redirecting script patch as text."""
         check_redirect_target(self.location)
         target = json.dumps(self.location).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -373,7 +387,7 @@ def patch_elements(
     namespace: str | None = None,
     event_id: str | int | None = None,
     retry_duration: int | None = None,
-) -> str:
+) -> EventText:
     """The text of a `PatchElements` event: HTML to morph by id, or to put at ``selector``."""
     return PatchElements(
         elements,
@@ -387,7 +401,9 @@ def patch_elements(
     ).encode()
 
 
-def remove_elements(selector: str, *, event_id: str | int | None = None, retry_duration: int | None = None) -> str:
+def remove_elements(
+    selector: str, *, event_id: str | int | None = None, retry_duration: int | None = None
+) -> EventText:
     """The text of a `RemoveElements` event: remove every element matching ``selector``."""
     return RemoveElements(selector, event_id=event_id, retry_duration=retry_duration).encode()
 
@@ -398,7 +414,7 @@ def patch_signals(
     only_if_missing: bool | None = None,
     event_id: str | int | None = None,
     retry_duration: int | None = None,
-) -> str:
+) -> EventText:
     """The text of a `PatchSignals` event: merge ``signals`` into the browser's (``None`` deletes)."""
     return PatchSignals(
         signals, only_if_missing=only_if_missing, event_id=event_id, retry_duration=retry_duration
@@ -412,14 +428,16 @@ def execute_script(
     attributes: Mapping[str, str] | list[str] | None = None,
     event_id: str | int | None = None,
     retry_duration: int | None = None,
-) -> str:
+) -> EventText:
     """The text of an `ExecuteScript` event: run ``script`` in the browser."""
     return ExecuteScript(
         script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
     ).encode()
 
 
-def redirect(location: str, *, event_id: str | int | None = None, retry_duration: int | None = None) -> str:
+def redirect(
+    location: str, *, event_id: str | int | None = None, retry_duration: int | None = None
+) -> EventText:
     """The text of a `Redirect` event: send the browser to ``location`` (checked and escaped)."""
     return Redirect(location, event_id=event_id, retry_duration=retry_duration).encode()
 
@@ -432,12 +450,24 @@ def redirect(location: str, *, event_id: str | int | None = None, retry_duration
 def to_event(item: Any) -> str | None:
     """Turn what a generator handler yielded into event text.
 
-    HTML (a ``str`` or anything with ``__html__``) becomes a patch-elements event that morphs by
-    id; a ``dict`` becomes a patch-signals event; an `Event` is encoded as it is; ``None`` is
-    skipped. Anything else is a mistake, reported with what was yielded.
+    - an `Event` is encoded;
+    - event text made by a library, such as datastar-py's ``DatastarEvent`` or an `EventText`
+      (a subclass of ``str`` starting with ``event: ``), is sent as it is;
+    - HTML (a plain ``str``, or anything with ``__html__``) becomes a patch that morphs by id;
+    - a ``dict`` becomes a patch of signals;
+    - ``None`` is skipped.
+
+    Anything else is a mistake, reported with what was yielded.
     """
     if isinstance(item, Event):
         return item.encode()
+    if _is_event_text(item):
+        if not item.endswith("\n\n"):
+            raise ValueError(
+                f"a streaming handler yielded event text that does not end with a blank line, so it "
+                f"would run into the next event: {str(item)[-60:]!r}"
+            )
+        return str(item)
     if isinstance(item, str) or hasattr(item, "__html__"):
         return PatchElements(item).encode()
     if isinstance(item, Mapping):
@@ -447,6 +477,18 @@ def to_event(item: Any) -> str | None:
     raise TypeError(
         f"a streaming handler yielded {type(item).__name__!r}; yield HTML (str or __html__), "
         "a dict of signals, or a stario.datastar event such as PatchElements"
+    )
+
+
+def _is_event_text(item: Any) -> bool:
+    # Told apart by type, without importing datastar-py: a plain str is always HTML (whatever it
+    # says), and so is a str with __html__ (markupsafe's Markup); a subclass of str starting with
+    # an event line is what datastar-py's functions, and this module's, return.
+    return (
+        isinstance(item, str)
+        and type(item) is not str
+        and not hasattr(item, "__html__")
+        and item.startswith("event: ")
     )
 
 
