@@ -2,7 +2,8 @@
 
 ``stario serve module:app`` runs an app under uvicorn, on 127.0.0.1:8000 by default; with
 ``--reload`` it restarts when a Python file changes (for development). Run in a terminal, it
-shows the app's spans there, live (``STARIO_TRACER=tty``, unless ``STARIO_TRACER`` says otherwise).
+shows the requests there, live, in place of uvicorn's access log (``STARIO_TRACER=tty``, unless
+``STARIO_TRACER`` says otherwise); uvicorn's other lines print above the requests still open.
 
 ``stario toys list`` and ``stario toys add NAME [DEST]`` copy small apps into a project.
 
@@ -16,11 +17,12 @@ filtered by status, path or duration, or one trace as a tree (``--trace ID``).
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import os
 import sys
 from collections.abc import MutableMapping, Sequence
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["main", "load_app", "build_parser", "choose_terminal_view"]
 
@@ -66,10 +68,15 @@ def choose_terminal_view(environ: MutableMapping[str, str] | None = None, stderr
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    choose_terminal_view()  # before the app is imported: it reads STARIO_TRACER when it is built
+    view = choose_terminal_view()  # before the app is imported: it reads STARIO_TRACER when it is built
     load_app(args.app)  # fail here, with a clear message, rather than inside uvicorn
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"stario: serving on {args.host}: reachable from other machines", file=sys.stderr)
+    log_options: dict[str, Any] = {}
+    if view:
+        # The view shows every request, so uvicorn's access log would only say each one again;
+        # uvicorn's other lines go through the view, above the open requests, not through them.
+        log_options = {"access_log": False, "log_config": _log_config_for_the_view()}
     uvicorn.run(
         args.app,
         host=args.host,
@@ -79,8 +86,22 @@ def _serve(args: argparse.Namespace) -> int:
         # Open SSE streams would otherwise hold a shutdown (Ctrl+C) forever.
         timeout_graceful_shutdown=args.graceful_timeout,
         app_dir=os.getcwd(),
+        **log_options,
     )
     return 0
+
+
+def _log_config_for_the_view() -> dict[str, Any]:
+    """uvicorn's own logging set-up, its handlers printing through the terminal view."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for handler in config["handlers"].values():
+        handler["class"] = "stario.tracers.terminal.TerminalLogHandler"
+        handler.pop("stream", None)
+    for formatter in config["formatters"].values():
+        formatter["use_colors"] = True  # the view's console keeps them only where the terminal shows them
+    return config
 
 
 def _spans(args: argparse.Namespace) -> int:

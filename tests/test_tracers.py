@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -17,11 +18,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from stario import Query, Stario
 from stario.telemetry import NoopTracer, Span
 from stario.testing import TestClient
 from stario.tracers import JSONTracer, MemoryTracer, MultiTracer, SQLiteTracer, TTYTracer, tracer_from_env
+from stario.tracers.terminal import TerminalLogHandler
 from tests.servers import free_port, wait_until_up
 
 
@@ -234,19 +237,178 @@ def test_an_unknown_tracer_name_is_a_clear_error():
         tracer_from_env("xml")
 
 
-def test_tty_tracer_draws_open_then_finished_requests():
-    out = io.StringIO()
-    tracer = TTYTracer(stream=out, colour=False)
+class Screen:
+    """A terminal just wide enough for these tests: it wraps at ``width`` as xterm does (a line
+    that fills the row wraps at the next character), and obeys the cursor moves and erasures a
+    live view uses. ``rows()`` is what the terminal shows, scrollback included."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.lines: list[list[str]] = [[]]
+        self.row = self.col = 0
+
+    def isatty(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+    def _line(self) -> list[str]:
+        while len(self.lines) <= self.row:
+            self.lines.append([])
+        return self.lines[self.row]
+
+    def write(self, text: str) -> int:
+        for match in re.finditer(r"\x1b\[([?0-9;]*)([A-Za-z])|(.)", text, re.S):
+            params, command, char = match.groups()
+            n = int(params) if params and params.isdigit() else None
+            if char == "\n":
+                self.row, self.col = self.row + 1, 0
+            elif char == "\r":
+                self.col = 0
+            elif char is not None:
+                if self.col >= self.width:  # the pending wrap happens now
+                    self.row, self.col = self.row + 1, 0
+                line = self._line()
+                line.extend(" " * (self.col + 1 - len(line)))
+                line[self.col] = char
+                self.col += 1
+            elif command in "AF":
+                self.row = max(0, self.row - (n or 1))
+                self.col = 0 if command == "F" else min(self.col, self.width - 1)
+            elif command == "G":
+                self.col = (n or 1) - 1
+            elif command == "K":
+                line = self._line()
+                del line[0 if n == 2 else self.col :]
+                if n == 2 or n == 1:
+                    line[:] = []
+            elif command == "J":
+                del self._line()[self.col :]
+                del self.lines[self.row + 1 :]
+        return len(text)
+
+    def rows(self) -> list[str]:
+        rows = ["".join(line).rstrip() for line in self.lines]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+
+def test_the_terminal_view_leaves_no_stale_rows_when_a_line_is_wider_than_the_terminal():
+    screen = Screen(width=40)
+    tracer = TTYTracer(Console(file=screen, width=40, force_terminal=True, color_system=None))
+    path = "/streams/" + "x" * 60
     span = Span("http.request", tracer)
-    span.attributes.update({"http.method": "GET", "http.path": "/feed"})
+    span.attributes.update({"http.method": "GET", "http.path": path})
     tracer.draw()
-    assert "… GET /feed  open" in out.getvalue()
+    assert any("… GET /streams/" in row for row in screen.rows()), screen.rows()
     span.attributes["http.status"] = 200
     span.end()
     tracer.draw()
-    finished = out.getvalue().split("\x1b[1F\x1b[J")[-1]
-    assert re.search(r"GET\s+/feed\s+200\s+\d+\.\dms", finished)
+    rows = screen.rows()
+    assert not any("… GET" in row or "open" in row for row in rows), "stale rows of the open request:\n" + "\n".join(rows)
+    assert path in "".join(rows), "the finished request is shown whole, wrapped"
     tracer.close()
+
+
+def view(width: int = 80) -> tuple[Screen, TTYTracer]:
+    """A terminal view drawn on a `Screen` of ``width`` columns."""
+    screen = Screen(width)
+    return screen, TTYTracer(Console(file=screen, width=width, force_terminal=True, color_system=None))
+
+
+def request(tracer, path: str, method: str = "GET") -> Span:
+    span = Span("http.request", tracer)
+    span.attributes.update({"http.method": method, "http.path": path, "http.route": path})
+    return span
+
+
+def test_the_terminal_view_shows_open_requests_in_place_then_scrolls_them_finished():
+    screen, tracer = view()
+    feed = request(tracer, "/feed")
+    with feed.step("db.query"):
+        pass
+    slow = feed.step("render")
+    for n in range(3):
+        feed.event("sse", type="datastar-patch-elements")
+    tracer.draw()
+    rows = screen.rows()
+    assert re.fullmatch(r"… GET /feed  open \d+\.\dms, 3 events", rows[0]), rows
+    assert re.fullmatch(r"├── db\.query  \d+\.\dms", rows[1]) and re.fullmatch(r"└── render  running \d+\.\dms", rows[2]), rows
+    slow.end()
+    feed.attributes["http.status"] = 200
+    feed.end()
+    tracer.draw()
+    rows = screen.rows()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}  GET    /feed  200  \d+\.\dms  3 events", rows[0]), rows
+    assert re.fullmatch(r"├── db\.query  \d+\.\dms", rows[1]) and re.fullmatch(r"└── render  \d+\.\dms", rows[2]), rows
+    assert len(rows) == 3, "the open request's rows are gone"
+    tracer.close()
+
+
+def test_the_terminal_view_cuts_open_rows_to_the_width_and_wraps_finished_ones():
+    screen, tracer = view(width=40)
+    long = request(tracer, "/search/" + "q" * 50)
+    with long.step("a.step.whose.name.is.far.too.long.for.forty.columns"):
+        pass
+    tracer.draw()
+    rows = screen.rows()
+    assert len(rows) == 2 and all(row.endswith("…") for row in rows), rows
+    long.attributes["http.status"] = 500
+    long.fail(RuntimeError("kaput"))
+    long.end()
+    tracer.draw()
+    rows = screen.rows()
+    assert "/search/" + "q" * 50 in "".join(rows), "the path is whole, wrapped over rows"
+    assert rows[-1] == "└── RuntimeError: kaput" and not any("…" in row for row in rows), rows
+    tracer.close()
+
+
+def test_the_terminal_view_keeps_up_with_a_flood_by_counting_what_it_does_not_draw():
+    screen, tracer = view()
+    for n in range(TTYTracer.max_lines + 30):
+        span = request(tracer, f"/r{n}")
+        span.attributes["http.status"] = 404 if n % 10 == 0 else 200
+        span.end()
+    tracer.draw()
+    rows = screen.rows()
+    assert len(rows) == TTYTracer.max_lines + 1
+    assert rows[-1] == "… and 30 more finished (27 × 200, 3 × 404)", rows[-1]
+    tracer.close()
+
+
+def test_the_terminal_view_prints_log_lines_above_the_open_requests():
+    screen, tracer = view()
+    handler = TerminalLogHandler(tracer=tracer)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("tests.terminal_view")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("before the view draws")  # straight out
+        open_one = request(tracer, "/stream")
+        tracer.draw()
+        logger.warning("while a request is open")
+        tracer.draw()
+    finally:
+        logger.removeHandler(handler)
+    assert screen.rows()[0] == "WARNING: before the view draws"
+    assert screen.rows()[1] == "WARNING: while a request is open"
+    assert screen.rows()[2].startswith("… GET /stream  open")
+    open_one.end()
+    tracer.close()
+
+
+def test_the_terminal_view_costs_a_request_one_append_and_starts_its_thread_once():
+    screen, tracer = view()
+    spans = [request(tracer, f"/{n}") for n in range(3)]
+    assert tracer._thread is not None and len(tracer._events) == 3
+    for span in spans:
+        span.end()
+    tracer.close()
+    assert not tracer._thread.is_alive()
+    assert len(screen.rows()) == 3
 
 
 # -- real servers ---------------------------------------------------------------------------------
@@ -324,35 +486,38 @@ def test_sqlite_traces_from_a_real_server_are_listed_and_shown_by_stario_spans(t
     streaming = re.search(r"([0-9a-f]{8})\s+GET\s+/feed", listing).group(1)
     assert spans("--trace", streaming).count("sse") == 3
     home = re.search(r"([0-9a-f]{8})\s+GET\s+/\s", listing).group(1)
-    assert re.search(r"\n\s+render\s+\d", spans("--trace", home))
+    assert re.search(r"\n[\s│├└─]+render\s+\d", spans("--trace", home))
     missing = subprocess.run([sys.executable, "-m", "stario", "spans", "nope.db"], cwd=tmp_path, capture_output=True, text=True)
     assert missing.returncode == 1 and "no trace file" in missing.stderr
 
 
 def test_the_terminal_view_in_a_real_terminal_shows_a_stream_open_then_finished(tmp_path: Path):
+    import fcntl
     import http.client
     import pty
+    import select
+    import struct
+    import termios
 
     main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0))  # 50 columns: lines wrap
     env = {k: v for k, v in os.environ.items() if k != "STARIO_TRACER"}  # stario serve picks tty in a terminal
     (tmp_path / "main.py").write_text(APP)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "stario", "serve", "main:app", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "stario", "serve", "main:app", "--port", str(port)],
         cwd=tmp_path, env={**env, "PYTHONUNBUFFERED": "1", "TERM": "xterm"}, stdin=child, stdout=child, stderr=child,
     )
     os.close(child)
     screen = b""
 
-    def read_until(pattern: str, timeout: float = 10) -> str:
+    def read_until(pattern: str, timeout: float = 10, since: int = 0) -> str:
         nonlocal screen
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", screen.decode(errors="replace"))
+            text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", screen[since:].decode(errors="replace"))
             if re.search(pattern, text):
                 return text
-            import select
-
             if select.select([main], [], [], 0.1)[0]:
                 try:
                     screen += os.read(main, 65536)
@@ -360,22 +525,37 @@ def test_the_terminal_view_in_a_real_terminal_shows_a_stream_open_then_finished(
                     break
         raise AssertionError(f"{pattern!r} never showed; the terminal had:\n{screen.decode(errors='replace')}")
 
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process)
+    def stream() -> http.client.HTTPConnection:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/slow")
-        response = connection.getresponse()
-        response.readline()
+        connection.getresponse().readline()
+        return connection
+
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        read_until(r"Uvicorn running on")  # uvicorn's lines print through the view
+        connection = stream()
         read_until(r"… GET /slow\s+open")
-        response.close()
         connection.close()  # the browser goes away
-        text = read_until(r"GET\s+/slow\s+200 \(client left\)\s+\d+\.\d+m?s")
+        read_until(r"GET\s+/slow\s+200 \(client left\)\s+\d+\.\d+m?s")
         assert "\x1b[3" in screen.decode(errors="replace"), "a terminal gets colours"
-        assert text
+        seen = len(screen)
+        still_open = stream()
+        read_until(r"… GET /slow\s+open", since=seen)
+        process.terminate()  # uvicorn shuts down, then raises SIGTERM again: no atexit
+        read_until(r"Finished server process")
+        still_open.close()
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         process.wait(timeout=15)
         os.close(main)
+    shown = Screen(width=50)
+    shown.write(screen.decode(errors="replace"))
+    rows = shown.rows()
+    assert not any("… GET" in row for row in rows), "no stale rows of open requests:\n" + "\n".join(rows)
+    assert not any('"GET /' in row for row in rows), "the view replaces uvicorn's access log"
+    assert rows[-1].endswith("Finished server process [" + str(process.pid) + "]"), rows[-3:]
 
 
 def test_work_outside_requests_gets_its_own_root_span():

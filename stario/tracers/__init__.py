@@ -6,7 +6,8 @@
 - `SQLiteTracer` (`stario.tracers.sqlite`): a queryable file (``stario spans FILE`` reads it),
   for post-mortems; both writers are `BackgroundTracer`s (`stario.tracers.background`);
 - `TTYTracer` (`stario.tracers.terminal`): a live view in the terminal: open requests update
-  in place, finished ones scroll;
+  in place, finished ones scroll; drawn with `rich` by `stario.tracers.drawing`, which
+  ``stario spans`` draws with too;
 - `NoopTracer` (in `stario.telemetry`): nothing at all, and no span work on requests;
 - `MultiTracer` (here): several of them at once.
 

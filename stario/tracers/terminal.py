@@ -1,171 +1,412 @@
 """`TTYTracer`: a live view of requests in the terminal (``STARIO_TRACER=tty``).
 
-Finished requests scroll by, one line each with their steps beneath as a tree; requests still
-open (a stream, a slow handler) sit at the bottom and update in place. The request path only
-appends to a queue; a thread of the tracer's own draws.
+``stario serve`` picks it when it runs in a terminal. Each finished request scrolls by as a line
+(time, method, path, status, duration, route, events sent) with its steps beneath as a tree.
+Requests still open (a stream, a slow handler) sit at the bottom, one row each with their latest
+steps, and update in place with their running time. `rich.live.Live` draws the view: it measures
+what it drew at the terminal's width, so a line wider than the terminal wraps (or, at the bottom,
+is cut with "…") and no stale rows are left behind, and it works in Windows terminals too. The
+pieces are drawn by `stario.tracers.drawing`, as ``stario spans`` draws them.
+
+What it costs a request: `TTYTracer.on_start` and `TTYTracer.on_end` only append the span to a
+bounded queue (when `TTYTracer.max_queue` spans wait, more are skipped and counted in
+``dropped``). A thread of the view's own takes them in ten times a second and draws; `rich` is
+imported there, at the first span, so a process that never traces never loads it. At most
+`TTYTracer.max_lines` finished requests are drawn at a time; past that, a count by status.
+
+While the view is drawing, writes to ``sys.stderr`` (and to ``sys.stdout`` when it is a terminal
+too) go above the open requests rather than through them. A logging handler holds its stream
+itself: `TerminalLogHandler` hands its records to the view instead, which prints them at once
+(``stario serve`` gives it to uvicorn's loggers).
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import sys
 import threading
 import time
 from collections import deque
-from typing import IO
+from typing import TYPE_CHECKING, Any
 
 from stario.telemetry import Span
 
-__all__ = ["TTYTracer", "shared_tracer"]
+if TYPE_CHECKING:
+    from types import ModuleType
 
-_COLOURS = {"2": "\x1b[32m", "3": "\x1b[36m", "4": "\x1b[33m", "5": "\x1b[31m"}
-_DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.live import Live
+
+__all__ = ["TTYTracer", "TerminalLogHandler", "shared_tracer"]
+
+
+class _Open:
+    """A root span still open, and what the view knows of its steps so far."""
+
+    __slots__ = ("span", "steps", "more_steps", "running", "counted", "sse")
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self.steps: list[Span] = []  # ended, in the order they ended
+        self.more_steps = 0  # ended, but past the number kept
+        self.running: dict[int, Span] = {}
+        self.counted = 0  # the span's events looked at so far
+        self.sse = 0  # of those, how many were Server-Sent Events
+
+    def keep(self, step: Span, limit: int) -> None:
+        """Note a step that ended (kept up to ``limit``, counted past it)."""
+        if len(self.steps) < limit:
+            self.steps.append(step)
+        else:
+            self.more_steps += 1
+
+    def sse_events(self) -> int:
+        """How many Server-Sent Events the request has sent; only new events are looked at."""
+        events = self.span.events
+        end = len(events)  # the loop thread may append meanwhile: those wait for the next look
+        sse = self.sse
+        for index in range(self.counted, end):
+            if events[index].name == "sse":
+                sse += 1
+        self.counted, self.sse = end, sse
+        return sse
+
+
+class _Region:
+    """The rows at the bottom of the terminal: drawn by rich each time it redraws the live view."""
+
+    def __init__(self) -> None:
+        self.renderable: RenderableType | None = None  # None: no request is open, no rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.renderable is not None:
+            yield self.renderable
+
+
+def _record(span: Span) -> dict[str, Any]:
+    """A span as `stario.tracers.drawing` takes it, without copying its attributes or events."""
+    return {
+        "name": span.name,
+        "span_id": span.span_id,
+        "parent_id": span.parent_id,
+        "start_ns": span.wall_start_ns,
+        "duration_ns": span.duration_ns,
+        "status": span.status,
+        "error": span.error,
+        "attributes": span.attributes,
+        "events": (),
+    }
+
+
+def _sse_events(span: Span) -> int:
+    return sum(1 for event in span.events if event.name == "sse")
 
 
 class TTYTracer:
-    """A live view of requests in a terminal.
+    """A live view of requests in a terminal, drawn with `rich` on a thread of its own.
 
-    Finished requests scroll by, one line each (time, method, path, status, duration, route),
-    with their steps beneath as a tree, coloured by status. Requests still open (a stream, a
-    slow handler) sit at the bottom and update in place with their running time. A thread redraws
-    ten times a second, so the request path only appends to a queue.
+    ``console`` is the `rich.console.Console` to draw on; by default one on stderr, made when the
+    view first draws, and then ``print`` and other writes to the terminal go above the open
+    requests. ``max_open`` is how many open requests are shown (the rest are counted).
+    `draw` does one round by hand, as the thread does (for tests); `close` ends the view.
     """
 
     interval = 0.1
+    """Seconds between the thread's looks at the queue: a finished request shows at most this late."""
+    tick = 0.25
+    """Seconds between redraws of the open requests' running times when nothing else changed."""
+    max_queue = 100_000
+    """Starts and ends waiting for the thread, at most; past that they are skipped and counted."""
+    max_lines = 100
+    """Finished requests drawn at each look; past that, a count by status (a load test scrolls less)."""
+    max_steps = 50
+    """Steps kept per open request for its tree; past that, a count."""
+    shown_steps = 3
+    """The latest finished steps, and the running ones, shown under an open request."""
 
-    def __init__(self, stream: IO[str] | None = None, colour: bool | None = None, max_open: int = 8) -> None:
-        self.stream = stream or sys.stderr
-        self.colour = self.stream.isatty() if colour is None else colour
+    def __init__(self, console: Console | None = None, *, max_open: int = 8) -> None:
         self.max_open = max_open
-        self._events: deque[tuple[str, Span]] = deque(maxlen=100_000)
-        self._open: dict[int, Span] = {}
-        self._children: dict[int, list[Span]] = {}
-        self._live_lines = 0
+        self.dropped = 0
+        """Starts and ends skipped because the queue was full (the view fell behind)."""
+        self._console = console
+        self._redirect = console is None  # only a view on the real stderr takes over sys.stdout/stderr
+        self._events: deque[tuple[str, Any]] = deque()
+        self._open: dict[int, _Open] = {}
+        self._swept: set[int] = set()  # roots drawn without their end (it was skipped): ignore it if it comes
+        self._region = _Region()
+        self._live: Live | None = None
+        self._shown: set[int] = set()  # the open requests the rows show
+        self._drawn_at = 0
+        self._dropped_told = 0
+        self._finished = False
+        self._broken = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # starts the thread once
+        self._drawing = threading.RLock()  # one draw at a time: the thread's, or a log line's
+
+    @property
+    def console(self) -> Console:
+        """The console the view draws on (the one given, or one on stderr, made on first use)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+        return self._console
+
+    # -- the request's side: queue and go -------------------------------------------------------
 
     def on_start(self, span: Span) -> None:
-        """Note the start (drawn by the thread)."""
-        self._events.append(("start", span))
+        """Queue the start for the view's thread (started with the first span)."""
+        if len(self._events) < self.max_queue:
+            self._events.append(("start", span))
+        else:
+            self.dropped += 1
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="TTYTracer", daemon=True)
-            self._thread.start()
-            atexit.register(self.close)
+            self._start_thread()
 
     def on_end(self, span: Span) -> None:
-        """Note the end (drawn by the thread)."""
-        self._events.append(("end", span))
+        """Queue the end for the view's thread."""
+        if len(self._events) < self.max_queue:
+            self._events.append(("end", span))
+        else:
+            self.dropped += 1
+
+    def log(self, text: str) -> None:
+        """Print a line of log above the open requests, now, after the spans queued before it.
+
+        Unlike a span, a log line is drawn on the caller's thread: logs are rare (start-up,
+        shutdown, failures), and a server killed by the signal it was stopped with (uvicorn
+        raises SIGTERM again once it has shut down) still shows its last lines. Before the view
+        draws, and after it has closed, the line is written straight out.
+        """
+        if self._finished or (self._thread is None and self._live is None):
+            stream = self._console.file if self._console is not None else sys.stderr
+            stream.write(text.rstrip("\n") + "\n")
+            stream.flush()
+            return
+        if len(self._events) < self.max_queue:
+            self._events.append(("log", text))
+        else:
+            self.dropped += 1
+        self._draw_safely()
+
+    def _start_thread(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="TTYTracer", daemon=True)
+                self._thread.start()
+                atexit.register(self.close)
 
     def close(self) -> None:
-        """Draw what is left and stop."""
+        """Draw what is left, take the open requests' rows off the screen, and stop."""
         self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+        thread = self._thread
+        if thread is None:
+            self._finish()  # drawn by hand, if at all
+        elif thread is not threading.current_thread():
+            thread.join(timeout=5)
+
+    # -- the view's thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self._stop.wait(self.interval)
+        try:
+            while not self._stop.is_set():
+                self._stop.wait(self.interval)
+                self._draw_safely()
+        finally:
+            self._finish()
+
+    def _draw_safely(self) -> None:
+        if self._broken:
+            return
+        try:
             self.draw()
-        self.draw()
+        except Exception as exc:  # a view that cannot draw must not take the app down, nor say so every time
+            self._broken = True
+            print(f"stario: the terminal view stopped drawing: {type(exc).__name__}: {exc}", file=sys.__stderr__)
+
+    def _finish(self) -> None:
+        with self._drawing:
+            if self._finished:
+                return
+            self._finished = True
+            self._draw_safely()
+            if self._live is not None:
+                self._live.stop()
 
     def draw(self) -> None:
-        """Take in the queued starts and ends and redraw the terminal."""
-        finished: list[str] = []
-        while self._events:
-            kind, span = self._events.popleft()
-            if span.parent_id is not None:
-                if kind == "end":
-                    self._children.setdefault(span.trace_id, []).append(span)
+        """Take in the queued starts, ends and log lines; print what finished and redraw the open requests."""
+        with self._drawing:
+            self._draw()
+
+    def _draw(self) -> None:
+        from rich.console import Group
+        from rich.text import Text
+
+        from stario.tracers import drawing
+
+        printed: list[RenderableType] = []
+        finished = 0
+        overflow: dict[str, int] = {}
+        events = self._events
+        while events:
+            kind, item = events.popleft()
+            if kind == "log":
+                printed.append(drawing.log_line(item))
+                continue
+            span: Span = item
+            entry = self._open.get(span.trace_id)
+            if span.parent_id is None:
+                if kind == "start":
+                    self._open[span.trace_id] = _Open(span)
+                    continue
+                if entry is None and span.trace_id in self._swept:
+                    self._swept.discard(span.trace_id)  # drawn already, when its end was skipped
+                    continue
+                self._open.pop(span.trace_id, None)
+            elif entry is not None:
+                if kind == "start":
+                    entry.running[span.span_id] = span
+                else:
+                    entry.running.pop(span.span_id, None)
+                    entry.keep(span, self.max_steps)
+                continue
             elif kind == "start":
-                self._open[span.span_id] = span
+                continue
             else:
-                self._open.pop(span.span_id, None)
-                finished.extend(self._finished_lines(span, self._children.pop(span.trace_id, [])))
-        if not finished and not self._open and not self._live_lines:
-            return
-        out = []
-        if self._live_lines:
-            out.append(f"\x1b[{self._live_lines}F\x1b[J")  # back to where the live region began
-        out.extend(line + "\n" for line in finished)
-        live = self._live()
-        out.extend(line + "\n" for line in live)
-        self._live_lines = len(live)
-        self.stream.write("".join(out))
-        self.stream.flush()
-
-    def _paint(self, text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if self.colour else text
-
-    def _finished_lines(self, span: Span, children: list[Span]) -> list[str]:
-        lines = [self._line(span)]
-        by_parent: dict[int | None, list[Span]] = {}
-        for child in sorted(children, key=lambda s: s.start_ns):
-            by_parent.setdefault(child.parent_id, []).append(child)
-
-        def walk(parent_id: int, depth: int) -> None:
-            kids = by_parent.get(parent_id, [])
-            for index, child in enumerate(kids):
-                branch = "└─" if index == len(kids) - 1 else "├─"
-                mark = self._paint(" failed", _COLOURS["5"]) if child.status == "error" else ""
-                lines.append(f"{'   ' * depth}   {self._paint(branch, _DIM)} {child.name}  {_ms(child.duration_ns)}{mark}")
-                walk(child.span_id, depth + 1)
-
-        walk(span.span_id, 0)
-        if span.error:
-            last = span.error.strip().splitlines()[-1]
-            lines.append("   " + self._paint(last, _COLOURS["5"]))
-        return lines
-
-    def _line(self, span: Span) -> str:
-        a = span.attributes
-        clock = time.strftime("%H:%M:%S", time.localtime(span.wall_start_ns / 1e9))
-        millis = f"{(span.wall_start_ns // 1_000_000) % 1000:03d}"
-        if span.name != "http.request":
-            status = "failed" if span.status == "error" else span.status
-            return f"{self._paint(clock + '.' + millis, _DIM)}  {self._paint(span.name, _BOLD)}  {status}  {_ms(span.duration_ns)}"
-        code = a.get("http.status")
-        colour = _COLOURS["5"] if span.status == "error" else _COLOURS.get(str(code)[:1], "")
-        status_text = self._paint(str(code if code is not None else "---"), colour)
-        if span.status == "cancelled":
-            status_text += self._paint(" (client left)", _DIM)
-        route = a.get("http.route")
-        sse = sum(1 for e in span.events if e.name == "sse")
-        extra = (f"  {self._paint(route, _DIM)}" if route and route != a.get("http.path") else "") + (
-            f"  {sse} events" if sse else ""
-        )
-        return (
-            f"{self._paint(clock + '.' + millis, _DIM)}  {a.get('http.method', ''):<6} {a.get('http.path', '')}  "
-            f"{status_text}  {_ms(span.duration_ns)}{extra}"
-        )
-
-    def _live(self) -> list[str]:
+                entry = None  # a step that ended after its request: a line of its own
+            finished += 1
+            if finished <= self.max_lines:
+                printed.append(self._finished_view(span, entry, drawing))
+            else:
+                key = drawing.outcome(_record(span)).plain
+                overflow[key] = overflow.get(key, 0) + 1
         now = time.monotonic_ns()
-        spans = sorted(self._open.values(), key=lambda s: s.start_ns)
-        lines = []
-        for span in spans[: self.max_open]:
-            what = f"{span.attributes.get('http.method', '')} {span.attributes.get('http.path', '')}".strip() or span.name
-            sse = sum(1 for e in span.events if e.name == "sse")
-            lines.append(
-                self._paint(f"   … {what}  open {_ms(now - span.start_ns)}" + (f", {sse} events" if sse else ""), _DIM)
+        for entry in self._sweep(now):
+            printed.append(self._finished_view(entry.span, entry, drawing))
+        if overflow:
+            counts = ", ".join(f"{count} × {key}" for key, count in sorted(overflow.items()))
+            printed.append(Text(f"… and {sum(overflow.values())} more finished ({counts})", style="dim"))
+        if self.dropped > self._dropped_told:
+            printed.append(Text(f"stario: the terminal view fell behind and skipped {self.dropped - self._dropped_told} spans", style="yellow"))
+            self._dropped_told = self.dropped
+        if not printed:
+            if not self._open and not self._shown:
+                return  # nothing new and nothing on screen: the idle look costs nothing
+            if self._open.keys() == self._shown and now - self._drawn_at < self.tick * 1e9:
+                return  # only running times changed: they wait for the next tick
+        self._region.renderable = self._open_view(now, drawing)
+        self._shown = set(self._open)
+        self._drawn_at = now
+        live = self._started()
+        if printed:
+            live.console.print(Group(*printed))  # rich puts it above the rows, then redraws them
+        else:
+            live.refresh()
+
+    def _started(self) -> Live:
+        if self._live is None:
+            from rich.live import Live
+
+            console = self.console
+            live = Live(
+                self._region,
+                console=console,
+                auto_refresh=False,  # this thread refreshes: one thread draws
+                transient=True,  # at the end, the open requests' rows go
+                redirect_stdout=self._redirect and _is_terminal(sys.stdout),
+                redirect_stderr=self._redirect,
             )
-        if len(spans) > self.max_open:
-            lines.append(self._paint(f"   … and {len(spans) - self.max_open} more open", _DIM))
-        return lines
+            live.start()
+            console.show_cursor(True)  # a view killed outright must not leave the terminal without its cursor
+            self._live = live
+        return self._live
+
+    def _finished_view(self, span: Span, entry: _Open | None, drawing: ModuleType) -> RenderableType:
+        if entry is None:
+            return drawing.request_tree(_record(span), sse_events=_sse_events(span))
+        return drawing.request_tree(
+            _record(span),
+            [_record(step) for step in entry.steps],
+            sse_events=entry.sse_events(),
+            more_steps=entry.more_steps,
+        )
+
+    def _open_view(self, now: int, drawing: ModuleType) -> RenderableType | None:
+        from rich.console import Group
+        from rich.text import Text
+
+        if not self._open:
+            return None
+        entries = sorted(self._open.values(), key=lambda entry: entry.span.start_ns)
+        rows = []
+        for entry in entries[: self.max_open]:
+            shown = entry.steps[-self.shown_steps :]
+            running = list(entry.running.values())[: self.shown_steps]
+            rows.append(
+                drawing.open_request(
+                    _record(entry.span),
+                    now - entry.span.start_ns,
+                    sse_events=entry.sse_events(),
+                    steps=[_record(step) for step in shown],
+                    running=[(_record(step), now - step.start_ns) for step in running],
+                    earlier_steps=len(entry.steps) - len(shown) + entry.more_steps,
+                )
+            )
+        if len(entries) > self.max_open:
+            rows.append(Text(f"… and {len(entries) - self.max_open} more open", style="dim", no_wrap=True))
+        return Group(*rows)
+
+    def _sweep(self, now: int) -> list[_Open]:
+        """Open requests that ended over a second ago with no end seen (skipped when the queue was full)."""
+        if not self.dropped:
+            return []
+        ended = [e for e in self._open.values() if e.span.end_ns is not None and now - e.span.end_ns > 1_000_000_000]
+        for entry in ended:
+            del self._open[entry.span.trace_id]
+            if len(self._swept) > 10_000:
+                self._swept.clear()
+            self._swept.add(entry.span.trace_id)
+        return ended
 
 
-def _ms(duration_ns: int | None) -> str:
-    if duration_ns is None:
-        return "?"
-    if duration_ns >= 1_000_000_000:
-        return f"{duration_ns / 1e9:.2f}s"
-    return f"{duration_ns / 1e6:.1f}ms"
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
+class TerminalLogHandler(logging.Handler):
+    """A logging handler that prints its records above the terminal view's open requests.
+
+    A handler writing to the terminal itself would draw through the view's rows and tear them;
+    this one hands each formatted record to the view (`TTYTracer.log`), which prints it in turn
+    with the requests. ``stario serve`` gives it to uvicorn's loggers when it shows the view.
+    ``tracer`` is the view (default: the process's, `shared_tracer`).
+    """
+
+    def __init__(self, level: int = logging.NOTSET, tracer: TTYTracer | None = None) -> None:
+        super().__init__(level)
+        self.tracer = tracer
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Format the record and hand it to the view."""
+        try:
+            text = self.format(record)
+        except Exception:
+            self.handleError(record)
+            return
+        (self.tracer or shared_tracer()).log(text)
 
 
 _shared: TTYTracer | None = None
 
 
 def shared_tracer() -> TTYTracer:
-    """The process's one terminal view, on stderr (made on first use; its thread starts with the first span)."""
+    """The process's one terminal view, on stderr (made on first use; it draws from the first span on)."""
     # One terminal, one live view, however many apps a process builds.
     global _shared
     if _shared is None:
