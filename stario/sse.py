@@ -180,33 +180,44 @@ class SSEStream:
         *,
         selector: str | None = None,
         mode: str | None = None,
-        namespace: str | None = None,
         use_view_transition: bool | None = None,
         view_transition_selector: str | None = None,
-        event_id: str | None = None,
-        retry: int | None = None,
+        namespace: str | None = None,
+        event_id: str | int | None = None,
+        retry_duration: int | None = None,
     ) -> None:
         """Send ``datastar-patch-elements``: morph by id, or ``mode`` at ``selector``."""
         await self.send(
             datastar.PatchElements(
-                elements, selector, mode, namespace, use_view_transition, view_transition_selector, event_id, retry
+                elements,
+                selector=selector,
+                mode=mode,
+                use_view_transition=use_view_transition,
+                view_transition_selector=view_transition_selector,
+                namespace=namespace,
+                event_id=event_id,
+                retry_duration=retry_duration,
             )
         )
 
-    async def remove_elements(self, selector: str, *, event_id: str | None = None, retry: int | None = None) -> None:
+    async def remove_elements(
+        self, selector: str, *, event_id: str | int | None = None, retry_duration: int | None = None
+    ) -> None:
         """Remove every element matching ``selector``."""
-        await self.send(datastar.RemoveElements(selector, event_id, retry))
+        await self.send(datastar.RemoveElements(selector, event_id=event_id, retry_duration=retry_duration))
 
     async def patch_signals(
         self,
         signals: dict[str, Any] | str,
         *,
         only_if_missing: bool | None = None,
-        event_id: str | None = None,
-        retry: int | None = None,
+        event_id: str | int | None = None,
+        retry_duration: int | None = None,
     ) -> None:
         """Send ``datastar-patch-signals`` (a JSON merge patch; ``None`` deletes a signal)."""
-        await self.send(datastar.PatchSignals(signals, only_if_missing, event_id, retry))
+        await self.send(
+            datastar.PatchSignals(signals, only_if_missing=only_if_missing, event_id=event_id, retry_duration=retry_duration)
+        )
 
     async def execute_script(
         self,
@@ -214,11 +225,15 @@ class SSEStream:
         *,
         auto_remove: bool = True,
         attributes: dict[str, str] | list[str] | None = None,
-        event_id: str | None = None,
-        retry: int | None = None,
+        event_id: str | int | None = None,
+        retry_duration: int | None = None,
     ) -> None:
         """Run a script in the browser."""
-        await self.send(datastar.ExecuteScript(script, auto_remove, attributes, event_id, retry))
+        await self.send(
+            datastar.ExecuteScript(
+                script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
+            )
+        )
 
     async def redirect(self, location: str) -> None:
         """Send the browser to another URL."""

@@ -415,61 +415,15 @@ def test_functions_refuse_options_by_position(function):
         function("/x", "#a")
 
 
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        # Stario 0.2's positional order, as stario.sse still calls them.
-        (
-            lambda: ds.PatchElements("<p>x</p>", "#a", "append", "svg", True, "#t", "7", 2000),
-            lambda: ds.PatchElements(
-                "<p>x</p>",
-                selector="#a",
-                mode="append",
-                namespace="svg",
-                use_view_transition=True,
-                view_transition_selector="#t",
-                event_id="7",
-                retry_duration=2000,
-            ),
-        ),
-        (lambda: ds.PatchElements("<p>x</p>", "#a"), lambda: ds.PatchElements("<p>x</p>", selector="#a")),
-        (
-            lambda: ds.RemoveElements("#a", "7", 2000),
-            lambda: ds.RemoveElements("#a", event_id="7", retry_duration=2000),
-        ),
-        (
-            lambda: ds.PatchSignals({"a": 1}, True, "7", 2000),
-            lambda: ds.PatchSignals({"a": 1}, only_if_missing=True, event_id="7", retry_duration=2000),
-        ),
-        (
-            lambda: ds.ExecuteScript("go()", False, {"type": "module"}, "7", 2000),
-            lambda: ds.ExecuteScript(
-                "go()", auto_remove=False, attributes={"type": "module"}, event_id="7", retry_duration=2000
-            ),
-        ),
-        (lambda: ds.Redirect("/x", "7", 2000), lambda: ds.Redirect("/x", event_id="7", retry_duration=2000)),
-        # Stario 0.2's name for retry_duration.
-        (lambda: ds.PatchElements("<p>x</p>", retry=5000), lambda: ds.PatchElements("<p>x</p>", retry_duration=5000)),
-        (lambda: ds.PatchSignals({"a": 1}, retry=5000), lambda: ds.PatchSignals({"a": 1}, retry_duration=5000)),
-    ],
-)
-def test_old_calls_of_the_classes_still_work_with_a_warning(old, new):
-    with pytest.warns(DeprecationWarning, match="deprecated") as caught:
-        event = old()
-    assert caught[0].filename == __file__, "the warning points at the caller"
-    assert event == new()
-    assert event.encode() == new().encode()
-
-
-def test_old_calls_that_cannot_be_read_are_refused():
-    with pytest.raises(TypeError, match="by position"):
-        ds.RemoveElements("#a", "7", 2000, "extra")
-    with pytest.raises(TypeError, match="both by position and by keyword"), pytest.warns(DeprecationWarning):
-        ds.PatchSignals({"a": 1}, True, only_if_missing=False)
-    with pytest.raises(TypeError, match="retry and retry_duration"):
-        ds.PatchElements("x", retry=1, retry_duration=2)
+def test_options_go_by_keyword_with_datastar_pys_names():
+    with pytest.raises(TypeError):
+        ds.RemoveElements("#a", "7", 2000)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ds.PatchSignals({"a": 1}, True)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ds.PatchElements("x", retry=5000)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="retry"):
-        ds.patch_elements("x", retry=5000)
+        ds.patch_elements("x", retry=5000)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("event_id", [5, 0, -3, 10**20, "5", ""])

@@ -79,7 +79,7 @@ async def big(c, w):
 
 
 async def numbered(c):
-    yield ds.PatchElements("<p id='a'>1</p>", event_id="7", retry=5000)
+    yield ds.PatchElements("<p id='a'>1</p>", event_id="7", retry_duration=5000)
 
 
 async def sets_cookies(c, w):

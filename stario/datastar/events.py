@@ -29,12 +29,10 @@ The text is an `EventText`: a ``str`` that says it is a whole event, not HTML, a
 
 from __future__ import annotations
 
-import functools
 import json
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from stario.urls import check_redirect_target
 
@@ -137,62 +135,6 @@ def _attr_escape(value: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Stario 0.2 took the event classes' options by position too, in another order, and called
-# retry_duration "retry". Both still work, with a DeprecationWarning, for code written then.
-# --------------------------------------------------------------------------------------------
-
-_E = TypeVar("_E", bound="Event")
-
-
-def _old_calls_still_work(*old_order: str) -> Callable[[type[_E]], type[_E]]:
-    """Let ``cls(first, *options)`` and ``retry=`` through, mapped to today's keywords, with a warning.
-
-    ``old_order`` is the order Stario 0.2 took the options in after the first argument.
-    """
-
-    def decorate(cls: type[_E]) -> type[_E]:
-        init = cls.__init__
-
-        def __init__(self: _E, *args: Any, **options: Any) -> None:
-            name = cls.__name__
-            if "retry" in options:
-                if "retry_duration" in options:
-                    raise TypeError(f"{name} got both retry and retry_duration; keep retry_duration")
-                warnings.warn(
-                    f"{name}(retry=...) is deprecated: the option is called retry_duration, as in datastar-py",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                options["retry_duration"] = options.pop("retry")
-            if len(args) > 1:
-                extra = args[1:]
-                if len(extra) > len(old_order):
-                    raise TypeError(
-                        f"{name} takes one argument by position and its options by keyword "
-                        f"({', '.join(old_order)}); got {len(args)} by position"
-                    )
-                names = old_order[: len(extra)]
-                warnings.warn(
-                    f"{name} options by position are deprecated: pass them by keyword "
-                    f"({', '.join(f'{option}=...' for option in names)})",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                for option, value in zip(names, extra):
-                    if option in options:
-                        raise TypeError(f"{name} got {option} both by position and by keyword")
-                    options[option] = value
-                args = args[:1]
-            init(self, *args, **options)
-
-        functools.update_wrapper(__init__, init)
-        cls.__init__ = __init__  # type: ignore[method-assign]
-        return cls
-
-    return decorate
-
-
-# --------------------------------------------------------------------------------------------
 # Event objects: what a generator handler yields, or what a stream sends. Each one's encode()
 # is the only place its event is formatted.
 # --------------------------------------------------------------------------------------------
@@ -209,9 +151,6 @@ class Event:
         raise NotImplementedError
 
 
-@_old_calls_still_work(
-    "selector", "mode", "namespace", "use_view_transition", "view_transition_selector", "event_id", "retry_duration"
-)
 @dataclass(slots=True)
 class PatchElements(Event):
     """Patch HTML into the page: morph by id (the default), or insert, replace or remove at a selector.
@@ -258,7 +197,6 @@ class PatchElements(Event):
         return _frame(self.type, data, self.event_id, self.retry_duration)
 
 
-@_old_calls_still_work("event_id", "retry_duration")
 @dataclass(slots=True)
 class RemoveElements(Event):
     """Remove every element matching ``selector`` (a patch in mode ``remove``)."""
@@ -279,7 +217,6 @@ class RemoveElements(Event):
         return patch.encode()
 
 
-@_old_calls_still_work("only_if_missing", "event_id", "retry_duration")
 @dataclass(slots=True)
 class PatchSignals(Event):
     """Merge ``signals`` into the browser's signals: a JSON merge patch, where ``None`` deletes one.
@@ -306,7 +243,6 @@ class PatchSignals(Event):
         return _frame(self.type, data, self.event_id, self.retry_duration)
 
 
-@_old_calls_still_work("auto_remove", "attributes", "event_id", "retry_duration")
 @dataclass(slots=True)
 class ExecuteScript(Event):
     """Run a script in the browser: a ``<script>`` appended to ``body``.
@@ -345,7 +281,6 @@ class ExecuteScript(Event):
         return patch.encode()
 
 
-@_old_calls_still_work("event_id", "retry_duration")
 @dataclass(slots=True)
 class Redirect(Event):
     """Send the browser to ``location``, with a script.
