@@ -117,20 +117,23 @@ class PreviewProxy:
             await send({"type": "websocket.close", "code": 1000})
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        exchange = _Exchange(self, scope, receive, send)
+        exchange = _Exchange(next(self._ids), getattr(self.runner, "upstream", None), getattr(self.runner, "run_id", 0),
+                             self._emit, scope, receive, send)
         await exchange.run()
 
 
 class _Exchange:
     """One request through the proxy: forward it, stream the answer back, report both."""
 
-    def __init__(self, proxy: PreviewProxy, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        self.proxy = proxy
+    def __init__(self, number: int, upstream: str | None, run_id: int, report: Callable[[dict[str, Any]], None],
+                 scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.id = number
+        self.upstream = upstream  # the child's socket when the request came (None: no app runs)
+        self.run_id = run_id
+        self.report = report
         self.scope = scope
         self.receive = receive
         self.send = send
-        self.id = next(proxy._ids)
-        self.run_id = getattr(proxy.runner, "run_id", 0)
         self.started = time.perf_counter()
         self.left = asyncio.Event()  # the browser went away
         self.finished = False
@@ -145,7 +148,7 @@ class _Exchange:
         return round((time.perf_counter() - self.started) * 1000, 2)
 
     def emit(self, kind: str, **fields: Any) -> None:
-        self.proxy._emit({"kind": kind, "id": self.id, "run": self.run_id, **fields})
+        self.report({"kind": kind, "id": self.id, "run": self.run_id, **fields})
 
     async def run(self) -> None:
         scope = self.scope
@@ -169,7 +172,7 @@ class _Exchange:
             await self.answer(413, _error_page("413 Content Too Large", "the preview passes bodies up to 32 MiB"),
                               error="request body over 32 MiB")
             return
-        upstream = getattr(self.proxy.runner, "upstream", None)
+        upstream = self.upstream
         if upstream is None:
             await self.answer(503, _NO_APP, error="no app running: press Run")
             return

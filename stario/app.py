@@ -84,6 +84,11 @@ class Stario:
             self.add(route)
 
     @property
+    def bootstrap(self) -> Callable[..., Any] | None:
+        """The bootstrap function given to the constructor, if any."""
+        return self._bootstrap[0] if self._bootstrap is not None else None
+
+    @property
     def tracer(self) -> Tracer:
         """Where this app's spans go. With a `NoopTracer`, requests skip span work entirely."""
         return self._tracer
@@ -153,7 +158,7 @@ class Stario:
         if not prefix.startswith("/"):
             raise ValueError(f"a mount prefix starts with '/', got {prefix!r}")
         if isinstance(routes, Stario):
-            if routes._bootstrap is not None:
+            if routes.bootstrap is not None:
                 raise ValueError("a mounted app's bootstrap would never run; move it into the parent app's bootstrap")
             for route in routes.routes:
                 if route.handler is serve_asset:
