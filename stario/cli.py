@@ -105,18 +105,18 @@ def _log_config_for_the_view() -> dict[str, Any]:
 
 
 def _spans(args: argparse.Namespace) -> int:
-    from stario.tracefile import TraceFile, format_list, format_tree
+    from stario.tracefile import TraceFile, list_view, show, trace_view
 
     try:
         trace_file = TraceFile(args.file)
         if args.trace:
-            print(format_tree(trace_file.trace(args.trace)))
+            view = trace_view(trace_file.trace(args.trace))
         else:
-            roots = trace_file.roots(limit=args.limit, status=args.status, path=args.path, min_ms=args.min_ms)
-            print(format_list(roots))
+            view = list_view(trace_file.roots(limit=args.limit, status=args.status, path=args.path, min_ms=args.min_ms))
     except (FileNotFoundError, LookupError, ValueError) as exc:
         print(f"stario spans: {exc}", file=sys.stderr)
         return 1
+    show(view)
     return 0
 
 

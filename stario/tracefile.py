@@ -1,8 +1,10 @@
 """Reading a SQLite trace file after the fact: what ``stario spans FILE`` shows.
 
 The file is what `stario.tracers.SQLiteTracer` writes (the schema is `stario.tracers.SCHEMA`).
-Two views: a list of recent traces (one line per request or other root span), and one trace as
-an indented tree with its attributes and events. Plain SQL works too::
+Two views: a list of recent traces (one row per request or other root span), and one trace as a
+tree with its attributes and events. Both are drawn with `rich`, by `stario.tracers.drawing`,
+the pieces the live terminal view draws too: in a terminal they fit its width and take colours;
+piped, each line stays whole and plain. Plain SQL works too::
 
     sqlite3 traces.db "SELECT method, path, http_status, duration_ns/1e6 AS ms
                        FROM spans WHERE parent_id IS NULL ORDER BY start_ns DESC LIMIT 20"
@@ -10,14 +12,21 @@ an indented tree with its attributes and events. Plain SQL works too::
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
-import time
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["TraceFile", "Root", "format_list", "format_tree"]
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from stario.tracers import drawing
+
+__all__ = ["TraceFile", "Root", "list_view", "trace_view", "show", "format_list", "format_tree"]
 
 
 @dataclass
@@ -114,52 +123,66 @@ class TraceFile:
         return spans
 
 
-def _ms(duration_ns: int | None) -> str:
-    return "?" if duration_ns is None else f"{duration_ns / 1e6:.1f}ms"
-
-
-def _when(start_ns: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start_ns / 1e9)) + f".{(start_ns // 1_000_000) % 1000:03d}"
-
-
-def format_list(roots: list[Root]) -> str:
-    """The list view: one line per trace, newest first."""
+def list_view(roots: list[Root]) -> RenderableType:
+    """The list view: a table of traces, newest first, one row each (failures marked ``FAILED``)."""
     if not roots:
-        return "no traces match"
-    lines = [f"{'time':<23}  {'trace':<8}  {'method':<6}  {'path':<30}  {'status':>6}  {'duration':>9}  spans"]
+        return Text("no traces match")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("time", style="dim", no_wrap=True)
+    table.add_column("trace", no_wrap=True)
+    table.add_column("method", no_wrap=True)
+    table.add_column("path", overflow="fold")
+    table.add_column("status", justify="right", no_wrap=True)
+    table.add_column("duration", justify="right", no_wrap=True)
+    table.add_column("spans", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for root in roots:
-        what = root.path if root.path is not None else root.name
-        status = str(root.http_status) if root.http_status is not None else root.status
-        mark = "  FAILED" if root.failed else ""
-        lines.append(
-            f"{_when(root.start_ns):<23}  {root.trace_id[:8]:<8}  {root.method or '':<6}  {what:<30}  "
-            f"{status:>6}  {_ms(root.duration_ns):>9}  {root.spans}{mark}"
+        record = {"name": root.name, "status": root.status, "attributes": {"http.status": root.http_status}}
+        table.add_row(
+            drawing.clock(root.start_ns, date=True),
+            root.trace_id[:8],
+            root.method or "",
+            root.path if root.path is not None else root.name,
+            drawing.outcome(record),
+            drawing.duration(root.duration_ns),
+            str(root.spans),
+            Text("FAILED", style="bold red") if root.failed else "",
         )
-    return "\n".join(lines)
+    return table
 
 
-def format_tree(spans: list[dict[str, Any]]) -> str:
-    """One trace as an indented tree: each span with its duration, attributes and events."""
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    ids = {span["span_id"] for span in spans}
-    for span in spans:
-        parent = span["parent_id"] if span["parent_id"] in ids else None
-        children.setdefault(parent, []).append(span)
-    lines = [f"trace {spans[0]['trace_id']}  {_when(spans[0]['start_ns'])}"]
+def trace_view(spans: list[dict[str, Any]]) -> RenderableType:
+    """One trace as a tree: each span with its duration, attributes, events and error."""
+    return drawing.trace_tree(spans)
 
-    def walk(parent: str | None, depth: int) -> None:
-        for span in children.get(parent, []):
-            indent = "  " * depth
-            failed = "  FAILED" if span["status"] == "error" else f"  ({span['status']})" if span["status"] != "ok" else ""
-            lines.append(f"{indent}{span['name']}  {_ms(span['duration_ns'])}{failed}")
-            for key, value in span["attributes"].items():
-                lines.append(f"{indent}  {key} = {value!r}")
-            for event in span["events"]:
-                details = ", ".join(f"{k}={v!r}" for k, v in event["attributes"].items())
-                lines.append(f"{indent}  @ +{event['offset_ns'] / 1e6:.1f}ms {event['name']}" + (f"  {details}" if details else ""))
-            if span["error"]:
-                lines.extend(f"{indent}  ! {line}" for line in span["error"].rstrip().splitlines())
-            walk(span["span_id"], depth + 1)
 
-    walk(None, 1)
-    return "\n".join(lines)
+def show(view: RenderableType, file: IO[str] | None = None) -> None:
+    """Print a view to ``file`` (stdout by default).
+
+    In a terminal, lines fit its width and take colours. Into a file or a pipe (``| grep``),
+    each line stays one line however long, plain text without trailing spaces.
+    """
+    terminal = Console(file=file)
+    if terminal.is_terminal:
+        terminal.print(view)
+    else:
+        print(_plain(view, None), file=file or sys.stdout)
+
+
+_UNBOUNDED = 100_000  # wide enough that no line is ever wrapped
+
+
+def _plain(renderable: RenderableType, width: int | None) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width or _UNBOUNDED, color_system=None, force_terminal=False).print(renderable)
+    return "\n".join(line.rstrip() for line in out.getvalue().rstrip("\n").splitlines())
+
+
+def format_list(roots: list[Root], width: int | None = None) -> str:
+    """`list_view` as plain text (``width`` columns, or one line per trace however long)."""
+    return _plain(list_view(roots), width)
+
+
+def format_tree(spans: list[dict[str, Any]], width: int | None = None) -> str:
+    """`trace_view` as plain text (``width`` columns, or unwrapped)."""
+    return _plain(trace_view(spans), width)

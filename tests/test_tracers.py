@@ -461,6 +461,37 @@ def fetch(url: str) -> int:
         return error.code
 
 
+def test_stario_spans_draws_a_table_and_a_tree_that_fit_the_width(tmp_path: Path):
+    from stario.tracefile import TraceFile, format_list, format_tree, list_view, show
+
+    async def page(c, w):
+        c.span.attr("note", "a value long enough to need more than one row at forty columns")
+        with c.span.step("work", kind="demo"):
+            pass
+        w.text("hi")
+
+    tracer = SQLiteTracer(tmp_path / "t.db")
+    with TestClient(Stario(Query("/", page), tracer=tracer)) as client:
+        client.get("/")
+    tracer.close()
+    trace_file = TraceFile(tmp_path / "t.db")
+    roots = trace_file.roots()
+    listing = format_list(roots)
+    assert listing.splitlines()[0].split() == ["time", "trace", "method", "path", "status", "duration", "spans"]
+    assert re.search(r"[0-9a-f]{8}  GET     /\s+200\s+\d+\.\dms\s+2$", listing, re.M), listing
+    assert all(line == line.rstrip() for line in listing.splitlines()), "no trailing spaces"
+    piped = io.StringIO()
+    show(list_view(roots), file=piped)  # not a terminal: plain, unwrapped
+    assert piped.getvalue() == listing + "\n"
+    request = next(root for root in roots if root.path == "/")
+    tree = format_tree(trace_file.trace(request.trace_id[:8]), width=40)
+    rows = tree.splitlines()
+    assert rows[0] == f"trace {request.trace_id}" and "\n└── http.request  " in tree, tree  # the date wraps
+    assert max(len(row) for row in rows) <= 40
+    assert "    ├── note = 'a value long enough to" in tree, tree  # wrapped beneath its guide
+    assert re.search(r"\n    └── work  \d+\.\dms\n        └── kind = 'demo'$", tree), tree
+
+
 def test_sqlite_traces_from_a_real_server_are_listed_and_shown_by_stario_spans(tmp_path: Path):
     process, base = run_server(tmp_path, {"STARIO_TRACER": "sqlite:traces.db"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
