@@ -270,7 +270,7 @@ class Stario:
             return
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        exchange = Exchange(scope, receive, send, span, max_body_size=self.max_body_size, task=current_task())
+        exchange = Exchange(scope, receive, send, span, self.max_body_size, current_task())
         c = Context(self, exchange)
         w = Writer(exchange)
         if recording:

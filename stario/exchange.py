@@ -35,7 +35,6 @@ class Exchange:
         receive: Any,
         send: Any,
         span: Span,
-        *,
         max_body_size: int,
         task: asyncio.Task[Any] | None = None,
     ) -> None:

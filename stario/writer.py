@@ -43,7 +43,7 @@ class Writer:
         "_body",
         "_content_type",
         "_state",
-        "_stream",
+        "stream",
         "bytes_sent",
         "headers_sent",
     )
@@ -57,7 +57,8 @@ class Writer:
         self._body = b""
         self._content_type = b""
         self._state = _EMPTY
-        self._stream: SSEStream | None = None
+        #: The SSE stream `sse` opened, if any.
+        self.stream: SSEStream | None = None
         self.bytes_sent = 0
         #: True once the status line has been handed to the server (nothing can change after).
         self.headers_sent = False
@@ -65,7 +66,7 @@ class Writer:
     # -- shaping the response ---------------------------------------------------------------------
 
     def _check_unsent(self, what: str) -> None:
-        if self.headers_sent or (self._stream is not None and self._stream.started):
+        if self.headers_sent or (self.stream is not None and self.stream.started):
             raise RuntimeError(
                 f"{what} comes too late: the response has started. Set status, headers and cookies "
                 "before the first event (a generator handler's stream starts with its first item)"
@@ -214,8 +215,8 @@ class Writer:
         if self._state != _EMPTY:
             raise RuntimeError("this response was already written; open the SSE stream before writing anything else")
         self._state = _STREAMING
-        self._stream = SSEStream(self, self.exchange, heartbeat=heartbeat)
-        return self._stream
+        self.stream = SSEStream(self, self.exchange, heartbeat=heartbeat)
+        return self.stream
 
     # -- state, read by the app and by middleware ------------------------------------------------
 
@@ -227,12 +228,8 @@ class Writer:
     @property
     def streaming(self) -> bool:
         """True when the response is an SSE stream."""
-        return self._stream is not None
+        return self.stream is not None
 
-    @property
-    def stream(self) -> SSEStream | None:
-        """The SSE stream `sse` opened, if any."""
-        return self._stream
 
     @property
     def body(self) -> bytes:
@@ -241,14 +238,14 @@ class Writer:
 
     def reset(self) -> None:
         """Forget what was set (not possible once a stream has started sending)."""
-        if self._state >= _STREAMING and self._stream is not None and self._stream.started:
+        if self._state >= _STREAMING and self.stream is not None and self.stream.started:
             raise RuntimeError("the stream has started; its response can no longer be replaced")
         self._status = None
         self.headers.clear()
         self._body = b""
         self._content_type = b""
         self._state = _EMPTY
-        self._stream = None
+        self.stream = None
 
     def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]:
         """The response headers as ASGI wants them."""
@@ -268,8 +265,8 @@ class Writer:
             return
         self._state = _DONE
         if state == _STREAMING:
-            if self._stream is not None:
-                await self._stream.close()
+            if self.stream is not None:
+                await self.stream.close()
             return
         status = self._status or (200 if state == _SET else 204)
         self._status = status
