@@ -297,7 +297,7 @@ class Screen:
 
 def test_the_terminal_view_leaves_no_stale_rows_when_a_line_is_wider_than_the_terminal():
     screen = Screen(width=40)
-    tracer = TTYTracer(Console(file=screen, width=40, force_terminal=True, color_system=None))
+    tracer = TTYTracer(Console(file=screen, width=40, force_terminal=True, color_system=None), background=False)
     path = "/streams/" + "x" * 60
     span = Span("http.request", tracer)
     span.attributes.update({"http.method": "GET", "http.path": path})
@@ -315,7 +315,7 @@ def test_the_terminal_view_leaves_no_stale_rows_when_a_line_is_wider_than_the_te
 def view(width: int = 80) -> tuple[Screen, TTYTracer]:
     """A terminal view drawn on a `Screen` of ``width`` columns."""
     screen = Screen(width)
-    return screen, TTYTracer(Console(file=screen, width=width, force_terminal=True, color_system=None))
+    return screen, TTYTracer(Console(file=screen, width=width, force_terminal=True, color_system=None), background=False)
 
 
 def request(tracer, path: str, method: str = "GET") -> Span:
@@ -367,14 +367,20 @@ def test_the_terminal_view_cuts_open_rows_to_the_width_and_wraps_finished_ones()
 
 def test_the_terminal_view_keeps_up_with_a_flood_by_counting_what_it_does_not_draw():
     screen, tracer = view()
-    for n in range(TTYTracer.max_lines + 30):
+    for n in range(TTYTracer.max_burst + 30):
         span = request(tracer, f"/r{n}")
         span.attributes["http.status"] = 404 if n % 10 == 0 else 200
         span.end()
     tracer.draw()
     rows = screen.rows()
-    assert len(rows) == TTYTracer.max_lines + 1
+    assert len(rows) == TTYTracer.max_burst + 1
     assert rows[-1] == "… and 30 more finished (27 × 200, 3 × 404)", rows[-1]
+    tracer._budget_at -= 0.05  # 50 ms on: lines_per_second refills 5 lines
+    for n in range(10):
+        request(tracer, "/later").end()
+    tracer.draw()
+    drawn = len(screen.rows()) - TTYTracer.max_burst - 2
+    assert drawn in (5, 6) and screen.rows()[-1] == f"… and {10 - drawn} more finished ({10 - drawn} × ---)", screen.rows()[-3:]
     tracer.close()
 
 
@@ -401,7 +407,8 @@ def test_the_terminal_view_prints_log_lines_above_the_open_requests():
 
 
 def test_the_terminal_view_costs_a_request_one_append_and_starts_its_thread_once():
-    screen, tracer = view()
+    screen = Screen(80)
+    tracer = TTYTracer(Console(file=screen, width=80, force_terminal=True, color_system=None))
     spans = [request(tracer, f"/{n}") for n in range(3)]
     assert tracer._thread is not None and len(tracer._events) == 3
     for span in spans:

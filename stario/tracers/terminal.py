@@ -12,7 +12,8 @@ What it costs a request: `TTYTracer.on_start` and `TTYTracer.on_end` only append
 bounded queue (when `TTYTracer.max_queue` spans wait, more are skipped and counted in
 ``dropped``). A thread of the view's own takes them in ten times a second and draws; `rich` is
 imported there, at the first span, so a process that never traces never loads it. At most
-`TTYTracer.max_lines` finished requests are drawn at a time; past that, a count by status.
+`TTYTracer.lines_per_second` finished requests are drawn a second (`TTYTracer.max_burst` at
+once); past that, a count by status, so a load test does not pay for lines nobody can read.
 
 While the view is drawing, writes to ``sys.stderr`` (and to ``sys.stdout`` when it is a terminal
 too) go above the open requests rather than through them. A logging handler holds its stream
@@ -99,6 +100,14 @@ def _record(span: Span) -> dict[str, Any]:
     }
 
 
+def _outcome(span: Span) -> str:
+    """How a span ended, in a word, to count the finished requests not drawn."""
+    code = span.attributes.get("http.status")
+    if code is not None or span.name == "http.request":
+        return "---" if code is None else str(code)
+    return "failed" if span.status == "error" else span.status
+
+
 def _sse_events(span: Span) -> int:
     return sum(1 for event in span.events if event.name == "sse")
 
@@ -108,8 +117,9 @@ class TTYTracer:
 
     ``console`` is the `rich.console.Console` to draw on; by default one on stderr, made when the
     view first draws, and then ``print`` and other writes to the terminal go above the open
-    requests. ``max_open`` is how many open requests are shown (the rest are counted).
-    `draw` does one round by hand, as the thread does (for tests); `close` ends the view.
+    requests. ``max_open`` is how many open requests are shown (the rest are counted). With
+    ``background=False`` no thread is started: the view draws only when `draw` is called (tests
+    do, to draw at known moments). `close` ends the view.
     """
 
     interval = 0.1
@@ -118,15 +128,22 @@ class TTYTracer:
     """Seconds between redraws of the open requests' running times when nothing else changed."""
     max_queue = 100_000
     """Starts and ends waiting for the thread, at most; past that they are skipped and counted."""
-    max_lines = 100
-    """Finished requests drawn at each look; past that, a count by status (a load test scrolls less)."""
+    lines_per_second = 100
+    """Finished requests drawn per second, on average; past that they are counted by status.
+
+    Drawing a line with rich costs about 0.1 ms of CPU, so under a load test the lines cost the
+    server about a hundredth of a core; nobody reads faster than this anyway. Taking in a span
+    costs the thread a microsecond or so, drawn or not."""
+    max_burst = 200
+    """Finished requests drawn at once, at most (a page and all its assets at a time, say)."""
     max_steps = 50
     """Steps kept per open request for its tree; past that, a count."""
     shown_steps = 3
     """The latest finished steps, and the running ones, shown under an open request."""
 
-    def __init__(self, console: Console | None = None, *, max_open: int = 8) -> None:
+    def __init__(self, console: Console | None = None, *, max_open: int = 8, background: bool = True) -> None:
         self.max_open = max_open
+        self.background = background
         self.dropped = 0
         """Starts and ends skipped because the queue was full (the view fell behind)."""
         self._console = console
@@ -138,6 +155,8 @@ class TTYTracer:
         self._live: Live | None = None
         self._shown: set[int] = set()  # the open requests the rows show
         self._drawn_at = 0
+        self._budget = float(self.max_burst)  # lines that may be drawn now, refilled with time
+        self._budget_at = time.monotonic()
         self._dropped_told = 0
         self._finished = False
         self._broken = False
@@ -163,7 +182,7 @@ class TTYTracer:
             self._events.append(("start", span))
         else:
             self.dropped += 1
-        if self._thread is None:
+        if self._thread is None and self.background:
             self._start_thread()
 
     def on_end(self, span: Span) -> None:
@@ -248,41 +267,45 @@ class TTYTracer:
         from stario.tracers import drawing
 
         printed: list[RenderableType] = []
-        finished = 0
         overflow: dict[str, int] = {}
+        clock = time.monotonic()
+        budget = min(self.max_burst, self._budget + (clock - self._budget_at) * self.lines_per_second)
+        self._budget_at = clock
         events = self._events
+        opened, swept, popleft = self._open, self._swept, events.popleft  # this loop runs for every span
         while events:
-            kind, item = events.popleft()
+            kind, span = popleft()
             if kind == "log":
-                printed.append(drawing.log_line(item))
+                printed.append(drawing.log_line(span))
                 continue
-            span: Span = item
-            entry = self._open.get(span.trace_id)
+            trace_id = span.trace_id
             if span.parent_id is None:
                 if kind == "start":
-                    self._open[span.trace_id] = _Open(span)
+                    opened[trace_id] = _Open(span)
                     continue
-                if entry is None and span.trace_id in self._swept:
-                    self._swept.discard(span.trace_id)  # drawn already, when its end was skipped
+                entry = opened.pop(trace_id, None)
+                if entry is None and trace_id in swept:
+                    swept.discard(trace_id)  # drawn already, when its end was skipped
                     continue
-                self._open.pop(span.trace_id, None)
-            elif entry is not None:
-                if kind == "start":
-                    entry.running[span.span_id] = span
-                else:
-                    entry.running.pop(span.span_id, None)
-                    entry.keep(span, self.max_steps)
-                continue
-            elif kind == "start":
-                continue
             else:
-                entry = None  # a step that ended after its request: a line of its own
-            finished += 1
-            if finished <= self.max_lines:
+                entry = opened.get(trace_id)
+                if entry is not None:
+                    if kind == "start":
+                        entry.running[span.span_id] = span
+                    else:
+                        entry.running.pop(span.span_id, None)
+                        entry.keep(span, self.max_steps)
+                    continue
+                if kind == "start":
+                    continue
+                # A step that ended after its request: a line of its own.
+            if budget >= 1:
+                budget -= 1
                 printed.append(self._finished_view(span, entry, drawing))
             else:
-                key = drawing.outcome(_record(span)).plain
+                key = _outcome(span)
                 overflow[key] = overflow.get(key, 0) + 1
+        self._budget = budget
         now = time.monotonic_ns()
         for entry in self._sweep(now):
             printed.append(self._finished_view(entry.span, entry, drawing))
@@ -303,6 +326,7 @@ class TTYTracer:
         live = self._started()
         if printed:
             live.console.print(Group(*printed))  # rich puts it above the rows, then redraws them
+            self._budget_at = time.monotonic()  # time spent drawing earns no lines
         else:
             live.refresh()
 
