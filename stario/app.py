@@ -52,7 +52,7 @@ class Stario:
     ``(app, span)`` that sets the app up before serving and tears it down after (code after its
     one ``yield``). ``debug`` shows tracebacks on 500 pages. ``max_body_size`` bounds request
     bodies (413 past it). ``tracer`` receives every span (default: what ``STARIO_TRACER`` says,
-    else the terminal view when run in a terminal, else none).
+    else none; ``stario serve`` run in a terminal sets ``STARIO_TRACER=tty``).
     """
 
     def __init__(

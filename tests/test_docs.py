@@ -28,6 +28,7 @@ def test_mkdocs_build_strict_has_every_lesson_and_module(tmp_path: Path):
         if "{{code app.py}}" in (lesson.path / "lesson.md").read_text():
             assert re.sub(r"<[^>]+>", "", html).count(first_code_line.split()[-1]) > 0
     modules = [p.stem for p in (ROOT / "stario").glob("*.py") if not p.stem.startswith("_")]
+    modules += [p.parent.name for p in (ROOT / "stario").glob("*/__init__.py") if not p.parent.name.startswith("_")]
     for module in modules:
         page = site / "reference" / module / "index.html"
         assert page.exists(), f"no reference page for stario.{module}"
