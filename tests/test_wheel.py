@@ -3,6 +3,7 @@ the command line, the course and the browser client come with it (DESIGN 2)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -17,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("wheel")
     wheels = home / "dist"
+    # setuptools reuses build/ between builds and ships whatever its lib/ holds: start clean, so a
+    # module moved or deleted since the last build cannot come back inside the wheel.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)],
         check=True, capture_output=True, text=True,

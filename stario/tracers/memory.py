@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from stario.feed import Feed
 from stario.telemetry import Span
@@ -36,8 +37,8 @@ class SpanFeed(Feed[tuple[str, Span]]):
 
     __slots__ = ("starts",)
 
-    def __init__(self, tracer: MemoryTracer, starts: bool, size: int) -> None:
-        super().__init__(size, on_close=tracer._feeds.discard)
+    def __init__(self, starts: bool, size: int, on_close: Callable[[SpanFeed], None]) -> None:
+        super().__init__(size, on_close=on_close)
         self.starts = starts
 
     def push(self, kind: str, span: Span) -> None:
@@ -83,6 +84,6 @@ class MemoryTracer:
     def subscribe(self, *, starts: bool = False, size: int = 1000) -> SpanFeed:
         """A live feed of spans as they end (and start, with ``starts=True``); call in a coroutine."""
         asyncio.get_running_loop()  # the feed is read on this loop: without one, fail here, not later
-        feed = SpanFeed(self, starts, size)
+        feed = SpanFeed(starts, size, on_close=self._feeds.discard)
         self._feeds.add(feed)
         return feed
