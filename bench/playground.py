@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/playground.py [--rounds N]
 
-Starts ``stario playground`` (a fresh data folder, free ports), opens lesson 1 in headless
+Starts ``stario playground`` (a fresh data folder, free ports; tests/servers.py's launcher), opens lesson 1 in headless
 Chromium (Debian's, with the launch flags of tests/e2e/harness.py) through Playwright's sync
 API, and then, round after round:
 
@@ -25,10 +25,8 @@ One warm-up round of each is not counted. Reports the median and p90 in millisec
 from __future__ import annotations
 
 import argparse
-import os
-import re
+import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,29 +40,10 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from stario.lessons import load_lessons  # noqa: E402
 from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from tests.e2e.playground import URL_LINE  # noqa: E402
+from tests.servers import free_port, launch  # noqa: E402
 
 BUDGET_MS = 300.0
-
-
-def start_playground(data: str) -> tuple[subprocess.Popen, str, int, int]:
-    port, preview = free_port(), free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stario", "playground", "--no-browser", "--port", str(port), "--preview-port", str(preview)],
-        cwd=ROOT,
-        env={**os.environ, "STARIO_PLAYGROUND_DATA": data, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        match = re.match(r"^(http://127\.0\.0\.1:\d+/\?token=\S+)$", line.strip())
-        if match:
-            return process, match.group(1), port, preview
-    process.kill()
-    raise SystemExit("the playground printed no URL")
 
 
 PREVIEW = ""  # the preview's origin, set once the playground is up
@@ -128,28 +107,25 @@ def main() -> None:
 
     lesson = load_lessons()[0]
     assert "Hello, web" in lesson.app_code, "lesson 1's code no longer says 'Hello, web'"
-    with tempfile.TemporaryDirectory(prefix="stario-bench-playground-") as data:
+    preview = free_port()
+    command = [sys.executable, "-m", "stario", "playground", "--no-browser", "--port", "{port}", "--preview-port", str(preview)]
+    with (
+        tempfile.TemporaryDirectory(prefix="stario-bench-playground-") as data,
+        launch(command, cwd=ROOT, env={"STARIO_PLAYGROUND_DATA": data}, ready_line=URL_LINE, timeout=20, stop_signal=signal.SIGINT) as server,
+        sync_playwright() as p,
+    ):
         global PREVIEW
-        process, url, port, preview = start_playground(data)
         PREVIEW = f"http://127.0.0.1:{preview}/"
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
-                page = browser.new_page()
-                page.goto(url)
-                page.goto(f"http://127.0.0.1:{port}/lessons/{lesson.path.name}")
-                run_round(page, lesson.app_code, "Warm-up", args.pause)
-                runs = [run_round(page, lesson.app_code, f"Round {i} at {time.time():.6f}", args.pause) for i in range(args.rounds)]
-                hurried = [run_round(page, lesson.app_code, f"Hurried {i} at {time.time():.6f}") for i in range(args.rounds)]
-                check_round(page, lesson.solution_code, args.pause)
-                checks = [check_round(page, lesson.solution_code, args.pause) for _ in range(args.rounds)]
-                browser.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(server.ready.group(0))
+        page.goto(f"{server.url}/lessons/{lesson.path.name}")
+        run_round(page, lesson.app_code, "Warm-up", args.pause)
+        runs = [run_round(page, lesson.app_code, f"Round {i} at {time.time():.6f}", args.pause) for i in range(args.rounds)]
+        hurried = [run_round(page, lesson.app_code, f"Hurried {i} at {time.time():.6f}") for i in range(args.rounds)]
+        check_round(page, lesson.solution_code, args.pause)
+        checks = [check_round(page, lesson.solution_code, args.pause) for _ in range(args.rounds)]
+        browser.close()
 
     report(f"Run pressed {args.pause:g} s after an edit -> preview shows the edit", runs, BUDGET_MS)
     report("Run pressed again at once, round after round -> preview shows the edit", hurried)

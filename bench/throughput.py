@@ -9,9 +9,10 @@ served by one uvicorn process::
         --http httptools --loop uvloop --log-level warning --no-access-log
 
 pinned to core 0, and loaded by ``taskset -c 1 wrk -t1 -c64 -d<S>s`` on core 1. Every
-measurement starts a fresh server on a free port, waits until it answers, runs a short wrk
-warm-up, then the measured wrk run, and stops the server (terminate, then kill); the servers
-are stopped whatever happens, Ctrl-C and SIGTERM included.
+measurement starts a fresh server on a free port (tests/servers.py's launcher), waits until it
+answers "Hello, world!", runs a short wrk warm-up, then the measured wrk run, and stops the
+server (terminate, then kill); the servers are stopped whatever happens, Ctrl-C and SIGTERM
+included.
 
 Rounds are interleaved (raw, stario, stario_1000, starlette, raw, ...), three rounds of five
 seconds by default. The script parses wrk's ``Requests/sec`` and prints each app's median and
@@ -27,73 +28,47 @@ other work just before or after the run).
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+from tests import servers  # noqa: E402
+from tests.servers import free_port, launch  # noqa: E402, F401 (free_port: for bench/tracers.py)
+
 APPS = ["raw", "stario", "stario_1000", "starlette"]
 SERVER_CORE = "0"
 WRK_CORE = "1"
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(app: str, port: int) -> subprocess.Popen[bytes]:
-    """Start uvicorn serving ``apps:<app>`` on core 0 (taskset execs uvicorn: same pid)."""
-    command = [
+def server_command(app: str) -> list[str]:
+    """uvicorn serving ``apps:<app>`` on core 0 (taskset execs uvicorn: same pid); ``{port}`` is filled in by `launch`."""
+    return [
         "taskset", "-c", SERVER_CORE,
         sys.executable, "-m", "uvicorn", f"apps:{app}",
         "--app-dir", str(BENCH_DIR),
-        "--host", "127.0.0.1", "--port", str(port),
+        "--host", "127.0.0.1", "--port", "{port}",
         "--http", "httptools", "--loop", "uvloop",
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    return subprocess.Popen(command)
 
 
-def wait_until_up(server: subprocess.Popen[bytes], port: int, timeout: float = 20.0) -> None:
-    """Poll ``GET /`` until it answers 200; fail if the server exits or takes too long."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with code {server.returncode} before answering")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/")
-            response = connection.getresponse()
-            body = response.read()
-            connection.close()
-            if response.status == 200 and body == b"Hello, world!":
-                return
-            raise RuntimeError(f"the server answered {response.status} {body!r}")
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.05)
-    raise RuntimeError(f"the server did not answer on port {port} within {timeout} s")
+def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 20.0) -> None:
+    """For a server started elsewhere (bench/tracers.py's under valgrind): wait until ``GET /`` answers."""
+    servers.wait_until_up(f"http://127.0.0.1:{port}/", server, timeout)
 
 
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Terminate the server, and kill it if it has not exited after five seconds."""
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+def stop_server(server: subprocess.Popen) -> None:
+    """Terminate a server started elsewhere, and kill it if it has not exited after five seconds."""
+    servers.stop(server, timeout=5)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -123,18 +98,17 @@ def run_wrk(port: int, seconds: int, connections: int) -> tuple[float, int]:
 
 def measure(app: str, seconds: int, warmup: int, connections: int) -> tuple[float, float]:
     """Serve ``app`` on a fresh server, warm it up, load it; return requests/s and server CPU us/request."""
-    port = free_port()
-    server = start_server(app, port)
-    try:
-        wait_until_up(server, port)
+    with launch(server_command(app), name=app, timeout=20, stop_timeout=5) as server:
+        with urllib.request.urlopen(server.url + "/", timeout=5) as response:
+            body = response.read()
+        if body != b"Hello, world!":
+            raise RuntimeError(f"{app} answered {body!r}")
         if warmup > 0:
-            run_wrk(port, warmup, connections)
-        cpu_before = cpu_seconds(server.pid)
-        rate, count = run_wrk(port, seconds, connections)
-        cpu_us = (cpu_seconds(server.pid) - cpu_before) / count * 1e6
+            run_wrk(server.port, warmup, connections)
+        cpu_before = cpu_seconds(server.process.pid)
+        rate, count = run_wrk(server.port, seconds, connections)
+        cpu_us = (cpu_seconds(server.process.pid) - cpu_before) / count * 1e6
         return rate, cpu_us
-    finally:
-        stop_server(server)
 
 
 def busy_fraction(seconds: float = 1.0) -> float:

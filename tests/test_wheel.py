@@ -70,21 +70,16 @@ def test_a_toy_added_from_the_wheel_serves_a_working_chat(installed, tmp_path):
     """`stario toys add chat ./x`, then `stario serve x.app:app`: a chat, two readers, one message."""
     import http.client
     import json
-    import os
     import time
+    from urllib.parse import urlsplit
 
-    from tests.servers import free_port, wait_until_up
+    from tests.servers import serve
 
     added = subprocess.run([str(installed), "-m", "stario", "toys", "add", "chat", "./x"], cwd=tmp_path, capture_output=True, text=True)
     assert added.returncode == 0, added.stderr
     assert "stario serve x.app:app" in added.stdout
-    port = free_port()
-    server = subprocess.Popen(
-        [str(installed), "-m", "stario", "serve", "x.app:app", "--port", str(port), "--log-level", "warning"],
-        cwd=tmp_path, env={**os.environ, "STARIO_TRACER": "noop"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", server)
+    with serve("x.app:app", tmp_path, command=[str(installed), "-m", "stario"], env={"STARIO_TRACER": "noop"}) as url:
+        port = urlsplit(url).port
         readers = []
         for _ in range(2):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -103,38 +98,24 @@ def test_a_toy_added_from_the_wheel_serves_a_working_chat(installed, tmp_path):
             assert b"hello &lt;there&gt;" in seen, seen
             response.close()
             connection.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_the_playground_runs_from_the_wheel_and_serves_a_learners_app(installed, tmp_path):
     """`stario playground` from the wheel: a lesson page, a Run in a child process (the installed
     `stario.playground.child`), and the learner's app through the preview, as curl reaches it."""
     import json
-    import os
-    import re
     import signal
-    import time
     import urllib.request
 
-    from tests.servers import free_port
+    from tests.servers import free_port, launch
 
-    port, preview = free_port(), free_port()
-    process = subprocess.Popen(
-        [str(installed), "-m", "stario", "playground", "--no-browser", "--port", str(port), "--preview-port", str(preview)],
-        cwd=tmp_path, env={**os.environ, "STARIO_PLAYGROUND_DATA": str(tmp_path / "data")},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        token = None
-        deadline = time.monotonic() + 30
-        while token is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, "the playground exited before printing its URL"
-            match = re.match(rf"^http://127\.0\.0\.1:{port}/\?token=(\S+)$", line.strip())
-            token = match and match.group(1)
-        assert token, "the playground printed no URL"
+    preview = free_port()
+    command = [str(installed), "-m", "stario", "playground", "--no-browser", "--port", "{port}", "--preview-port", str(preview)]
+    with launch(
+        command, cwd=tmp_path, env={"STARIO_PLAYGROUND_DATA": str(tmp_path / "data")},
+        ready_line=r"^http://127\.0\.0\.1:\d+/\?token=(\S+)$", timeout=30, stop_signal=signal.SIGINT,
+    ) as server:  # fmt: skip
+        port, token = server.port, server.ready.group(1)
         cookie = {"Cookie": f"stario_playground_{port}={token}"}
 
         def get(url: str) -> str:
@@ -153,6 +134,3 @@ def test_the_playground_runs_from_the_wheel_and_serves_a_learners_app(installed,
             assert "running" in response.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{preview}/?token={token}", timeout=10) as response:
             assert response.read().decode() == "<h1>From the wheel</h1>"
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)

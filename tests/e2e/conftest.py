@@ -10,7 +10,7 @@
 A test fails loudly when a page it opened had an uncaught error (exception or unhandled
 rejection), unless it is marked ``@pytest.mark.allow_page_errors``. Console errors are recorded
 but only fail tests that call ``log_of(page).assert_clean()``. When a test fails, its report
-shows each page's console and the output of every test server still running.
+shows each page's console (and, from ``tests/conftest.py``, the output of every server running).
 """
 
 from __future__ import annotations
@@ -96,6 +96,3 @@ def pytest_runtest_makereport(item, call):
         return
     for i, (_, _, log) in enumerate(item.stash.get(_PAGES, [])):
         report.sections.append((f"browser page {i}: console and errors", log.render()))
-    for server in harness.RUNNING:
-        tail = "\n".join(server.output().splitlines()[-60:])
-        report.sections.append((f"server {server.name} ({server.url}): output", tail or "(nothing)"))

@@ -7,25 +7,19 @@ Used by ``conftest.py``; test modules import `serve_app`, `goto` and `log_of` fr
   then Playwright's own download. It is launched headless with a fresh user data directory
   (Playwright makes one per launch) and the flags below, which stop its background network calls.
 - Each test app is a module under ``tests/e2e/apps/`` that defines ``app``. `serve_app` runs it
-  with uvicorn in a child process on 127.0.0.1 on a free port, waits until it answers, and
-  always stops it afterwards. Its output goes to a file, shown when a test fails.
+  with uvicorn through ``tests.servers.launch``: on 127.0.0.1 on a free port, ready once it
+  answers, always stopped afterwards, its output shown when a test fails.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import free_port
+from tests.servers import Server, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,96 +55,19 @@ def chromium_path() -> str | None:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A test app running in uvicorn: its base URL, and its output so far."""
-
-    name: str
-    url: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def output(self) -> str:
-        """Everything the server printed (uvicorn's log, tracebacks)."""
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def get(self, path: str, timeout: float = 5) -> str:
-        """GET ``path`` from the test process itself (not the browser); the body as text."""
-        with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
-            return response.read().decode()
-
-    def post(self, path: str, data: bytes = b"", timeout: float = 5) -> str:
-        """POST to ``path`` from the test process itself (no Origin header, like curl)."""
-        request = urllib.request.Request(self.url + path, data=data, method="POST")
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read().decode()
-
-
-RUNNING: list[Server] = []
-"""Servers alive right now, so a failing test's report can show their output."""
-
-
-@contextlib.contextmanager
-def serve_app(name: str, env: dict[str, str] | None = None, timeout: float = 15.0) -> Iterator[Server]:
+def serve_app(name: str, env: dict[str, str] | None = None, timeout: float = 15.0) -> contextlib.AbstractContextManager[Server]:
     """Run ``tests/e2e/apps/NAME.py``'s ``app`` with uvicorn on 127.0.0.1; yield the `Server`.
 
     ``env`` adds environment variables for the server process (``STARIO_DATASTAR_URL``...).
-    The server is stopped (terminate, then kill) however the block ends.
+    It is ready once its client script answers (every Stario app serves it under /_stario/),
+    and is stopped (terminate, then kill) however the block ends.
     """
-    port = free_port()
-    log_file = tempfile.NamedTemporaryFile(prefix=f"stario-e2e-{name}-", suffix=".log", delete=False)
-    log_path = Path(log_file.name)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "uvicorn", f"tests.e2e.apps.{name}:app",
-            "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "warning", "--no-access-log",
-            "--timeout-graceful-shutdown", "1",
-        ],
-        cwd=ROOT,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-    )
-    log_file.close()
-    server = Server(name, f"http://127.0.0.1:{port}", process, log_path)
-    try:
-        _wait_until_up(server, timeout)
-        RUNNING.append(server)
-        yield server
-    finally:
-        if server in RUNNING:
-            RUNNING.remove(server)
-        process.terminate()
-        try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log_path.unlink(missing_ok=True)
-
-
-def _wait_until_up(server: Server, timeout: float) -> None:
-    # Every Stario app serves its client under /_stario/, so that path answers once it is up.
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            tail = "\n".join(server.output().splitlines()[-15:])
-            raise RuntimeError(
-                f"the test app {server.name!r} exited with {server.process.returncode} before serving; "
-                f"the end of its output:\n{tail}"
-            )
-        try:
-            urllib.request.urlopen(server.url + "/_stario/client.js", timeout=1).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the test app {server.name!r} did not come up within {timeout} s:\n{server.output()}")
+    command = [
+        sys.executable, "-m", "uvicorn", f"tests.e2e.apps.{name}:app",
+        "--host", "127.0.0.1", "--port", "{port}",
+        "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "1",
+    ]  # fmt: skip
+    return launch(command, name=name, cwd=ROOT, env=env, ready_path="/_stario/client.js", timeout=timeout, stop_timeout=3)
 
 
 # ------------------------------------------------------------------------------------------------

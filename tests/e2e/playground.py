@@ -1,29 +1,27 @@
 """Running a real ``stario playground`` for the browser tests, and driving its page.
 
-`playground_process` starts one (free ports, a data folder of the test's), reads the URL it
-prints, and always stops it. `Playground` knows its addresses and token; `run_and_wait` presses
-Run and waits for the preview to show the new app.
+`playground_process` starts one with ``tests.servers.launch`` (free ports, a data folder of the
+test's), waits for the URL it prints, and always stops it (Ctrl+C). `Playground` knows its
+addresses and token; `run_and_wait` presses Run and waits for the preview to show the new app.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.servers import free_port
+from tests.servers import Server, free_port, launch
+from tests.servers import stop as _stop
 
-URL_LINE = re.compile(r"^(http://127\.0\.0\.1:(\d+)/\?token=(\S+))$")
+URL_LINE = r"^http://127\.0\.0\.1:\d+/\?token=\S+$"
 
 
 @dataclass
@@ -35,7 +33,7 @@ class Playground:
     preview: int
     process: subprocess.Popen
     data: Path
-    output: list[str] = field(default_factory=list)
+    server: Server  # the launched process: server.output() is what it printed
 
     @property
     def base(self) -> str:
@@ -66,40 +64,16 @@ class Playground:
 @contextlib.contextmanager
 def playground_process(data: Path, *, port: int | None = None, preview: int | None = None, extra: tuple[str, ...] = ()) -> Iterator[Playground]:
     """Start a playground keeping its state in ``data``; stop it however the block ends."""
-    port = port or free_port()
     preview = preview or free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stario", "playground", "--no-browser", "--port", str(port), "--preview-port", str(preview), *extra],
-        env={**os.environ, "STARIO_PLAYGROUND_DATA": str(data), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        url = None
-        lines: list[str] = []
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and url is None:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            lines.append(line)
-            match = URL_LINE.match(line.strip())
-            if match:
-                url = match.group(1)
-        assert url, "the playground printed no URL:\n" + "".join(lines)
-        yield Playground(url, port, preview, process, data, lines)
-    finally:
-        stop(process)
+    command = [sys.executable, "-m", "stario", "playground", "--no-browser", "--port", "{port}", "--preview-port", str(preview), *extra]
+    env = {"STARIO_PLAYGROUND_DATA": str(data)}
+    with launch(command, name="stario playground", port=port, env=env, ready_line=URL_LINE, timeout=20, stop_signal=signal.SIGINT) as server:
+        yield Playground(server.ready.group(0), server.port, preview, server.process, data, server)
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:
     """Ctrl+C, then wait (then kill, if it would not go)."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    _stop(process, signal.SIGINT, timeout)
 
 
 def preview_documents(page, pg: Playground) -> list:
