@@ -19,7 +19,6 @@ def test_page_lists_everyone_and_searches_as_you_type():
         assert 'data-on:input__debounce.300ms="@get(&#39;/search&#39;)"' in response.text
         assert "data-bind:q" in response.text
         assert response.text.count("<li>") == 20
-        assert 'id="client-ready"' in response.text
 
 
 def test_search_reads_the_q_signal_and_answers_with_the_results_list():

@@ -14,7 +14,6 @@ def test_the_page_loads_the_stream_and_the_form():
         assert page.status == 200
         assert "@get(&#39;/messages&#39;)" in page.text
         assert 'id="messages"' in page.text
-        assert 'id="client-ready"' in page.text
 
 
 def test_a_message_reaches_every_open_stream_escaped():

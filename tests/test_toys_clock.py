@@ -20,7 +20,6 @@ def test_page_starts_the_stream_with_data_init():
         assert response.status == 200
         assert 'data-init="@get(&#39;/clock&#39;)"' in response.text
         assert '<time id="clock"' in response.text
-        assert 'id="client-ready"' in response.text
 
 
 def test_the_stream_patches_the_clock_every_second_and_ends_when_closed():

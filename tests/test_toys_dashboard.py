@@ -14,7 +14,6 @@ def test_the_page_starts_the_stream():
         page = client.get("/")
         assert page.status == 200
         assert 'data-init="@get(&#39;/live&#39;)"' in page.text
-        assert 'id="client-ready"' in page.text
 
 
 def test_the_stream_sends_numbers_and_a_chart_each_tick():

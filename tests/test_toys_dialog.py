@@ -16,7 +16,6 @@ def test_page_lists_items_and_has_a_native_dialog():
             assert f'id="item-{n}"' in response.text
         assert '<dialog id="confirm"' in response.text
         assert "Holiday &lt;photos&gt;.zip" in response.text  # names are escaped
-        assert 'id="client-ready"' in response.text
 
 
 def test_confirm_removes_the_row_and_resets_the_signals():

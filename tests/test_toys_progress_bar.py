@@ -15,7 +15,6 @@ def test_the_page_shows_an_idle_bar_and_a_start_button():
         assert page.status == 200
         assert 'data-on:click="@post(&#39;/jobs&#39;)"' in page.text
         assert '<progress id="bar" value="0" max="100"' in page.text
-        assert 'id="client-ready"' in page.text
 
 
 def test_the_job_streams_its_progress_to_the_end():

@@ -18,7 +18,6 @@ def test_page_has_the_form_and_an_empty_list():
         assert response.status == 200
         assert '<ul id="todos"></ul>' in response.text
         assert "data-bind:title" in response.text
-        assert 'id="client-ready"' in response.text
 
 
 def test_add_appends_the_item_clears_the_error_and_the_input():

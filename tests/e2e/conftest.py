@@ -4,7 +4,8 @@
   so it is closed when the browser tests are done: Playwright's sync API runs an event loop in
   the main thread, and the unit tests' ``asyncio.run`` would fail while it lives.
 - ``new_page()``: a page in a new browser context (fresh cookies and storage) that records its
-  console and uncaught errors; every context is closed after the test.
+  console and uncaught errors, and notes when the client is ready (`harness.goto` waits for
+  it); every context is closed after the test.
 - ``page``: one such page.
 
 A test fails loudly when a page it opened had an uncaught error (exception or unhandled
@@ -60,6 +61,7 @@ def new_page(browser, request):
     def make():
         context = browser.new_context()
         context.set_default_timeout(harness.TIMEOUT_MS)
+        context.add_init_script(harness.READY_SCRIPT)
         page = context.new_page()
         log = harness.watch(page)
         opened.append((context, page, log))

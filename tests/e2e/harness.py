@@ -135,20 +135,23 @@ def forget(page) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+READY_SCRIPT = "document.addEventListener('datastar-ready', () => { window.__datastarReady = true })"
+"""Run in every document of the fixtures' pages before its own scripts (``conftest.new_page``):
+it notes the ``datastar-ready`` event the client fires once it has scanned the page."""
+
+
 def goto(page, url: str) -> None:
     """Open ``url`` and wait until the client has processed it.
 
-    Test pages built with ``tests.e2e.apps.common.page`` carry a hidden
-    ``<span id="client-ready" data-text="'ready'">``: once it reads "ready", the client has
-    scanned the page and attached its listeners, so clicks are not lost.
+    The client fires ``datastar-ready`` on ``document`` once it has scanned the page and
+    attached its listeners, so clicks after this are not lost. `READY_SCRIPT` notes the event.
     """
-    from playwright.sync_api import expect
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     page.goto(url)
     try:
-        expect(page.locator("#client-ready")).to_have_text("ready")
-    except AssertionError as exc:
+        page.wait_for_function("window.__datastarReady === true")
+    except PlaywrightTimeoutError as exc:
         raise AssertionError(
-            f"the client did not process {url}: #client-ready (data-text=\"'ready'\") never read 'ready'.\n"
-            f"Page log:\n{log_of(page).render()}"
+            f"the client did not process {url}: no datastar-ready event.\nPage log:\n{log_of(page).render()}"
         ) from exc

@@ -5,14 +5,14 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.harness import goto
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def open_chat(page, url: str, name: str) -> None:
-    page.goto(url + "/")
-    expect(page.locator("#client-ready")).to_have_text("ready")
+    goto(page, url + "/")
     expect(page.locator("#status")).to_have_text("connected")
     page.fill("#name", name)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.harness import goto
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_dashboard_updates_live(page):
     with serve("toys.dashboard.app:app", ROOT) as url:
-        page.goto(url + "/")
-        expect(page.locator("#client-ready")).to_have_text("ready")
+        goto(page, url + "/")
         expect(page.locator("#ticks")).to_have_text("0")
         expect(page.locator("#ticks")).to_have_text("2")
         line = page.locator("#chart svg polyline")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.harness import goto
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,8 +14,7 @@ def test_scrolling_loads_every_page_once(page):
     with serve("toys.infinite_scroll.app:app", ROOT) as url:
         requests = []
         page.on("request", lambda request: "/contacts" in request.url and requests.append(request.url))
-        page.goto(url + "/")
-        expect(page.locator("#client-ready")).to_have_text("ready")
+        goto(page, url + "/")
         rows = page.locator("#contacts li.contact")
         for shown in (40, 60, 80, 100):
             page.locator("#contacts li").last.scroll_into_view_if_needed()

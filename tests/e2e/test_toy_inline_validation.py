@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.harness import goto
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_typing_and_submitting(page):
     with serve("toys.inline_validation.app:app", ROOT) as url:
-        page.goto(url + "/")
-        expect(page.locator("#client-ready")).to_have_text("ready")
+        goto(page, url + "/")
         email = page.locator("#email-message")
         page.fill("#email", "taken@example.com")
         expect(email).to_have_text("That email is already registered.")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.harness import goto
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_start_the_job_and_watch_it_finish(page):
     with serve("toys.progress_bar.app:app", ROOT) as url:
-        page.goto(url + "/")
-        expect(page.locator("#client-ready")).to_have_text("ready")
+        goto(page, url + "/")
         expect(page.locator("#percent")).to_have_text("0%")
         page.click("#start")
         expect(page.locator("#start")).to_be_disabled()

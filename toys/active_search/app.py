@@ -4,7 +4,7 @@ Run it with ``stario serve toys.active_search.app:app`` (or ``stario serve app:a
 """
 
 from stario import Context, Query, Stario
-from stario.datastar import bind, get, indicator, on, show, signals, text
+from stario.datastar import bind, get, indicator, on, show, signals
 from stario.html import div, fragment, h1, input, li, mark, p, span, style, ul
 from stario.toys import ToyPage
 
@@ -70,7 +70,6 @@ async def home():
             ),
             p("Type part of a name; the list follows, 300 ms after you stop."),
             results_view(""),
-            span({"id": "client-ready", "hidden": True} | text("'ready'")),
         ),
         title="Active search",
     )

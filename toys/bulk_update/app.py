@@ -2,7 +2,7 @@
 
 from stario import Command, Context, HTTPError, Query, Stario, Writer
 from stario.datastar import on, post
-from stario.html import button, div, form, input, p, span, style, table, tbody, td, th, thead, tr
+from stario.html import button, div, form, input, p, style, table, tbody, td, th, thead, tr
 from stario.toys import ToyPage
 
 # Module state: id -> user. A real app would keep this in a database.
@@ -48,7 +48,6 @@ async def home():
                 ),
             ),
             message(),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Bulk update",
     )

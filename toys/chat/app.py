@@ -42,7 +42,6 @@ async def home():
                 button({"id": "send"}, "Send"),
             ),
             error_box(),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Chat",
     )

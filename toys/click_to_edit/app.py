@@ -6,7 +6,7 @@ Run it with ``stario serve toys.click_to_edit.app:app`` (or ``stario serve app:a
 import re
 
 from stario import Command, Context, Query, Stario
-from stario.datastar import get, on, put, text
+from stario.datastar import get, on, put
 from stario.html import button, div, dl, dd, dt, form, fragment, h1, input, label, p, span, style
 from stario.toys import ToyPage
 
@@ -80,7 +80,6 @@ async def home():
             h1("Click to edit"),
             p("Edit swaps the card for a form; Save checks it on the server; Cancel puts the card back."),
             card(),
-            span({"id": "client-ready", "hidden": True} | text("'ready'")),
         ),
         title="Click to edit",
     )

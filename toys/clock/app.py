@@ -7,8 +7,8 @@ import asyncio
 from datetime import datetime, timezone
 
 from stario import Context, Query, Stario
-from stario.datastar import get, init, text
-from stario.html import div, fragment, h1, p, span, style, time
+from stario.datastar import get, init
+from stario.html import div, fragment, h1, p, style, time
 from stario.toys import ToyPage
 
 INTERVAL = 1.0  # seconds between ticks
@@ -30,7 +30,6 @@ async def home():
             h1("Clock"),
             div(init(get("/clock")), clock_view(datetime.now(timezone.utc))),
             p("UTC, streamed from the server once a second over one Server-Sent Events response."),
-            span({"id": "client-ready", "hidden": True} | text("'ready'")),
         ),
         title="Clock",
     )

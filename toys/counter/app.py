@@ -4,8 +4,8 @@ Run it with ``stario serve toys.counter.app:app`` (or ``stario serve app:app`` n
 """
 
 from stario import Command, Context, Query, Stario, Writer
-from stario.datastar import on, post, text
-from stario.html import button, div, fragment, h1, p, span, strong
+from stario.datastar import on, post
+from stario.html import button, div, fragment, h1, p, strong
 from stario.toys import ToyPage
 
 # The state lives on the server, in a module global: every browser sees the same count.
@@ -28,8 +28,6 @@ async def home():
                 " ",
                 button({"id": "reset", "type": "button"} | on("click", post("/reset")), "Reset"),
             ),
-            # Browser tests wait for this to read "ready": the client has then wired the page.
-            span({"id": "client-ready", "hidden": True} | text("'ready'")),
         ),
         title="Counter",
     )

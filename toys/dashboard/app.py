@@ -9,7 +9,7 @@ from collections import deque
 
 from stario import Context, Query, Stario
 from stario.datastar import get, init
-from stario.html import dd, div, dl, dt, h2, polyline, span, svg
+from stario.html import dd, div, dl, dt, h2, polyline, svg
 from stario.toys import ToyPage
 
 TICK_SECONDS = 0.5
@@ -53,7 +53,6 @@ async def home():
                 dl({"id": "stats"}, dt("Connecting...")),
                 div({"id": "chart"}),
             ),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Live dashboard",
     )

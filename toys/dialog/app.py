@@ -48,7 +48,6 @@ async def home():
             ul({"id": "items"}, [item_row(i, name) for i, name in ITEMS.items()]),
             error(),
             confirm_dialog(),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Confirm dialog",
     )

@@ -34,7 +34,6 @@ async def home():
             ),
             p({"class": "hint"}, f"Up to {human(MAX_FILE_SIZE)}."),
             result(),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="File upload",
     )

@@ -55,7 +55,6 @@ async def home():
             h2("Contacts"),
             p("Scroll down: each page is fetched when the last row comes into view."),
             ul({"id": "contacts"}, page_of_rows(1)),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Infinite scroll",
     )

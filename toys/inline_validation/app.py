@@ -7,7 +7,7 @@ import re
 
 from stario import Command, Context, Query, Stario
 from stario.datastar import bind, on, post, signals
-from stario.html import button, div, form, fragment, h2, label, p, span
+from stario.html import button, div, form, fragment, h2, label, p
 from stario.html import input as input_
 from stario.toys import ToyPage
 
@@ -63,7 +63,6 @@ async def home():
         div(
             h2("Sign up"),
             signup_form(),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Inline validation",
     )

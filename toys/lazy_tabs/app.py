@@ -5,7 +5,7 @@ import datetime
 
 from stario import Context, HTTPError, Query, Stario, Writer
 from stario.datastar import attr, classes, get, on, show, signals
-from stario.html import button, div, em, li, nav, p, span, style, ul
+from stario.html import button, div, em, li, nav, p, style, ul
 from stario.toys import ToyPage
 
 TABS = {"overview": "Overview", "activity": "Activity", "settings": "Settings"}
@@ -56,7 +56,6 @@ async def home():
             STYLE,
             nav({"class": "tabs", "role": "tablist"}, [tab_button(name, label) for name, label in TABS.items()]),
             [panel(name, load_overview() if name == FIRST else None) for name in TABS],
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Lazy tabs",
     )

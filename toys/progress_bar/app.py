@@ -37,7 +37,6 @@ async def home():
                 "Start the job",
             ),
             job_view(0, "Not started."),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Progress bar",
     )

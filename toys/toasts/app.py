@@ -4,7 +4,7 @@ import itertools
 
 from stario import Command, Context, Query, Stario
 from stario.datastar import PatchElements, bind, init, on, post, signals
-from stario.html import button, div, form, input, p, span, strong, style
+from stario.html import button, div, form, input, p, strong, style
 from stario.toys import ToyPage
 
 TOAST_MS = 2500  # how long a toast stays on screen
@@ -39,7 +39,6 @@ async def home():
             ),
             error(),
             div({"id": "toasts", "aria-live": "polite"}),
-            span({"id": "client-ready", "hidden": True, "data-text": "'ready'"}),
         ),
         title="Toasts",
     )

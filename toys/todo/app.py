@@ -6,7 +6,7 @@ Run it with ``stario serve toys.todo.app:app`` (or ``stario serve app:app`` next
 from dataclasses import dataclass
 
 from stario import Command, Context, HTTPError, Query, Stario
-from stario.datastar import PatchElements, PatchSignals, RemoveElements, bind, delete, on, post, signals, text
+from stario.datastar import PatchElements, PatchSignals, RemoveElements, bind, delete, on, post, signals
 from stario.html import button, form, fragment, h1, input, li, p, span, style, ul
 from stario.toys import ToyPage
 
@@ -78,7 +78,6 @@ async def home():
             ),
             error_view(),
             todo_list(),
-            span({"id": "client-ready", "hidden": True} | text("'ready'")),
         ),
         title="Todo",
     )

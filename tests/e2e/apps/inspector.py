@@ -11,7 +11,6 @@ async def home():
           <button id="inc" data-on:click="$count++">+1</button>
           <button id="server" data-on:click="@post('/name')">name from the server</button>
         </div>
-        <span id="client-ready" hidden data-text="'ready'"></span>
         {ToyInspector()}
         """,
         title="Inspector <test>",
