@@ -7,6 +7,7 @@
   console and uncaught errors, and notes when the client is ready (`harness.goto` waits for
   it); every context is closed after the test.
 - ``page``: one such page.
+- ``toy_server(name)``: serves ``toys/NAME/app.py`` with ``stario serve`` for this test; its base URL.
 
 A test fails loudly when a page it opened had an uncaught error (exception or unhandled
 rejection), unless it is marked ``@pytest.mark.allow_page_errors``. Console errors are recorded
@@ -16,9 +17,13 @@ shows each page's console (and, from ``tests/conftest.py``, the output of every 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from tests.e2e import harness
+from tests.servers import serve
 
 
 def pytest_configure(config):
@@ -85,6 +90,14 @@ def new_page(browser, request):
 def page(new_page):
     """A fresh page (new context) whose console and errors are recorded: see `harness.log_of`."""
     return new_page()
+
+
+@pytest.fixture
+def toy_server() -> Iterator[Callable[[str], str]]:
+    """A factory: ``toy_server("counter")`` starts ``stario serve toys.counter.app:app`` (stopped
+    after the test) and gives its base URL."""
+    with contextlib.ExitStack() as stack:
+        yield lambda name: stack.enter_context(serve(f"toys.{name}.app:app", harness.ROOT))
 
 
 _PAGES = pytest.StashKey[list]()

@@ -1,23 +1,12 @@
 """The active search toy in a real browser: typing narrows the list, markup typed stays text."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.active_search.app:app", ROOT) as base:
-        yield base
-
-
-def test_typing_narrows_the_results(page, url):
+def test_typing_narrows_the_results(page, toy_server):
+    url = toy_server("active_search")
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/search" in r.url else None)
     goto(page, url + "/")

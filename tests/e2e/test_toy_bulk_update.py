@@ -1,23 +1,12 @@
 """The bulk update toy in a browser: tick two users, deactivate them, then activate one."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.bulk_update.app:app", ROOT) as base:
-        yield base
-
-
-def test_bulk_deactivate_and_activate(page, url):
+def test_bulk_deactivate_and_activate(page, toy_server):
+    url = toy_server("bulk_update")
     goto(page, url + "/")
     page.click("#deactivate")
     expect(page.locator("#message")).to_have_text("Tick at least one user first.")

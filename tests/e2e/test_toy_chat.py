@@ -23,20 +23,20 @@ def say(page, text: str) -> None:
     expect(page.locator("#text")).to_have_value("")
 
 
-def test_two_people_chat(new_page):
-    with serve("toys.chat.app:app", ROOT) as url:
-        alice, bob = new_page(), new_page()
-        open_chat(alice, url, "Alice")
-        open_chat(bob, url, "<b>Bob</b>")
-        say(alice, "hello <i>there</i>")
-        say(bob, "hi!")
-        for page in (alice, bob):
-            expect(page.locator("#messages li")).to_have_count(2)
-            expect(page.locator("#messages li").nth(0)).to_have_text("Alice: hello <i>there</i>")
-            expect(page.locator("#messages li").nth(1)).to_have_text("<b>Bob</b>: hi!")
-        bob.fill("#text", "")
-        bob.click("#send")
-        expect(bob.locator("#error")).to_have_text("An empty message is not sent.")
+def test_two_people_chat(new_page, toy_server):
+    url = toy_server("chat")
+    alice, bob = new_page(), new_page()
+    open_chat(alice, url, "Alice")
+    open_chat(bob, url, "<b>Bob</b>")
+    say(alice, "hello <i>there</i>")
+    say(bob, "hi!")
+    for page in (alice, bob):
+        expect(page.locator("#messages li")).to_have_count(2)
+        expect(page.locator("#messages li").nth(0)).to_have_text("Alice: hello <i>there</i>")
+        expect(page.locator("#messages li").nth(1)).to_have_text("<b>Bob</b>: hi!")
+    bob.fill("#text", "")
+    bob.click("#send")
+    expect(bob.locator("#error")).to_have_text("An empty message is not sent.")
 
 
 def test_standalone_copy(page, tmp_path):

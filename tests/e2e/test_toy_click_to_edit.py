@@ -1,23 +1,12 @@
 """The click-to-edit toy in a real browser: edit, cancel, save with an error, fix it, save."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.click_to_edit.app:app", ROOT) as base:
-        yield base
-
-
-def test_edit_cancel_validate_save(page, url):
+def test_edit_cancel_validate_save(page, toy_server):
+    url = toy_server("click_to_edit")
     goto(page, url + "/")
     expect(page.locator("#contact-first")).to_have_text("Grace")
 

@@ -1,22 +1,17 @@
 """The dashboard toy in a real browser: the numbers tick and the chart's line grows."""
 
-from pathlib import Path
-
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_dashboard_updates_live(page):
-    with serve("toys.dashboard.app:app", ROOT) as url:
-        goto(page, url + "/")
-        expect(page.locator("#ticks")).to_have_text("0")
-        expect(page.locator("#ticks")).to_have_text("2")
-        line = page.locator("#chart svg polyline")
-        expect(line).to_have_count(1)
-        assert len(line.get_attribute("points").split()) >= 3
-        assert page.locator("#chart svg").evaluate("el => el.namespaceURI") == "http://www.w3.org/2000/svg"
-        assert float(page.locator("#min").inner_text()) <= float(page.locator("#max").inner_text())
+def test_the_dashboard_updates_live(page, toy_server):
+    url = toy_server("dashboard")
+    goto(page, url + "/")
+    expect(page.locator("#ticks")).to_have_text("0")
+    expect(page.locator("#ticks")).to_have_text("2")
+    line = page.locator("#chart svg polyline")
+    expect(line).to_have_count(1)
+    assert len(line.get_attribute("points").split()) >= 3
+    assert page.locator("#chart svg").evaluate("el => el.namespaceURI") == "http://www.w3.org/2000/svg"
+    assert float(page.locator("#min").inner_text()) <= float(page.locator("#max").inner_text())

@@ -1,23 +1,12 @@
 """The dialog toy in a browser: Delete opens the modal, Cancel closes it, Confirm deletes."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.dialog.app:app", ROOT) as base:
-        yield base
-
-
-def test_cancel_then_confirm(page, url):
+def test_cancel_then_confirm(page, toy_server):
+    url = toy_server("dialog")
     goto(page, url + "/")
     dialog = page.locator("#confirm")
     expect(dialog).to_be_hidden()

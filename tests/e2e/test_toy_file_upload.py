@@ -1,23 +1,12 @@
 """The file upload toy in a browser: pick a file, upload it, see its name and size; too big refused."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.file_upload.app:app", ROOT) as base:
-        yield base
-
-
-def test_upload_then_too_large(page, url):
+def test_upload_then_too_large(page, toy_server):
+    url = toy_server("file_upload")
     goto(page, url + "/")
     expect(page.locator("#progress")).to_be_hidden()
     page.set_input_files("#file", {"name": "hello <world>.txt", "mimeType": "text/plain", "buffer": b"x" * 2048})

@@ -1,23 +1,12 @@
 """The lazy tabs toy in a browser: a tab loads on its first click only; the active tab is marked."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.lazy_tabs.app:app", ROOT) as base:
-        yield base
-
-
-def test_tabs_load_once_and_switch(page, url):
+def test_tabs_load_once_and_switch(page, toy_server):
+    url = toy_server("lazy_tabs")
     fetched = []
     page.on("request", lambda request: "/tabs/" in request.url and fetched.append(request.url))
     goto(page, url + "/")

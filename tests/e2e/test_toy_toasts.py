@@ -1,23 +1,12 @@
 """The toasts toy in a browser: a click shows a toast, which removes itself a few seconds later."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.toasts.app:app", ROOT) as base:
-        yield base
-
-
-def test_toast_appears_then_goes(page, url):
+def test_toast_appears_then_goes(page, toy_server):
+    url = toy_server("toasts")
     goto(page, url + "/")
     page.fill("input[name=message]", "Profile <saved>")
     page.click("#send")

@@ -1,23 +1,12 @@
 """The todo toy in a real browser: an empty title shows the error, then add, toggle, delete."""
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import goto, log_of
-from tests.servers import serve
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def url():
-    with serve("toys.todo.app:app", ROOT) as base:
-        yield base
-
-
-def test_add_validate_toggle_delete(page, url):
+def test_add_validate_toggle_delete(page, toy_server):
+    url = toy_server("todo")
     goto(page, url + "/")
     error = page.locator("#todo-error")
     items = page.locator("#todos li")
