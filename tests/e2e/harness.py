@@ -17,6 +17,7 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tests.servers import Server, launch
@@ -155,3 +156,20 @@ def goto(page, url: str) -> None:
         raise AssertionError(
             f"the client did not process {url}: no datastar-ready event.\nPage log:\n{log_of(page).render()}"
         ) from exc
+
+
+CLOCK_START = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def goto_with_clock(page, url: str) -> None:
+    """`goto` on Playwright's fake clock, paused from before the page loads.
+
+    The page's timers, ``Date`` and ``performance.now`` move only with ``page.clock.run_for(ms)``,
+    so a test about time neither sleeps nor depends on the machine's speed. Timers due at once
+    (a ``data-init``'s) are run before this returns. Time on the server (its ``asyncio.sleep``)
+    is not the page's: it is not faked.
+    """
+    page.clock.install(time=CLOCK_START)
+    page.clock.pause_at(CLOCK_START + timedelta(seconds=1))
+    goto(page, url)
+    page.clock.run_for(0)

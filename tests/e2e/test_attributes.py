@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.harness import goto, log_of, serve_app
+from tests.e2e.harness import goto, goto_with_clock, log_of, serve_app
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,14 @@ def server():
 @pytest.fixture
 def opened(page, server):
     goto(page, server.url + "/")
+    yield page
+    log_of(page).assert_clean()
+
+
+@pytest.fixture
+def timed(page, server):
+    """The page on Playwright's paused clock: its timers move only with ``page.clock.run_for``."""
+    goto_with_clock(page, server.url + "/")
     yield page
     log_of(page).assert_clean()
 
@@ -130,35 +138,32 @@ def wait_for(condition, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
-def test_data_on_interval(opened):
-    page = opened
+def test_data_on_interval(timed):
+    page = timed
     ticks = page.locator("#ticks")
-    # Every 100 ms: at least 3 ticks well within the timeout.
-    expect(ticks).to_have_text(re.compile(r"^([3-9]|\d{2,})$"))
+    before = int(ticks.text_content())
+    page.clock.run_for(300)  # every 100 ms
+    expect(ticks).to_have_text(str(before + 3))
+    page.clock.run_for(1_000)
+    expect(ticks).to_have_text(str(before + 13))
 
 
-def test_debounced_input_fires_once_after_typing_stops(opened):
-    page = opened
-    # Five input events in one burst (as fast typing would give, but independent of how busy
-    # the machine is): the debounced handler runs once, 200 ms after the last one.
-    burst_end = page.evaluate(
-        """() => {
-            const el = document.getElementById('search')
-            el.focus()
-            for (const ch of 'hello') { el.value += ch; el.dispatchEvent(new Event('input', { bubbles: true })) }
-            return performance.now()
-        }"""
-    )
+def test_debounced_input_fires_once_after_typing_stops(timed):
+    page = timed
+    fired = page.locator("#fired")
+    # Five keystrokes at one instant of the page's clock: the handler runs once, 200 ms after the last.
+    page.locator("#search").press_sequentially("hello")
+    page.clock.run_for(199)
+    expect(fired).to_have_text("0")
+    page.clock.run_for(1)
     expect(page.locator("#last")).to_have_text("hello")
-    expect(page.locator("#fired")).to_have_text("1")
-    waited = page.evaluate("window.firedAt") - burst_end
-    assert waited >= 195, f"the handler ran {waited:.0f} ms after the last input; the debounce is 200 ms"
-    time.sleep(0.3)  # longer than the debounce: no late second call
-    expect(page.locator("#fired")).to_have_text("1")
-    # Real keystrokes too.
+    expect(fired).to_have_text("1")
+    page.clock.run_for(1_000)
+    expect(fired).to_have_text("1")  # no late second call
     page.keyboard.type("!")
+    page.clock.run_for(200)
     expect(page.locator("#last")).to_have_text("hello!")
-    expect(page.locator("#fired")).to_have_text("2")
+    expect(fired).to_have_text("2")
 
 
 def test_keydown_on_window(opened):
@@ -176,19 +181,31 @@ def burst_of_clicks(page, selector: str, n: int) -> None:
     page.evaluate("([sel, n]) => { for (let i = 0; i < n; i++) document.querySelector(sel).click() }", [selector, n])
 
 
-def test_throttle_runs_on_the_leading_edge_only(opened):
-    page = opened
+def test_throttle_runs_on_the_leading_edge_only(timed):
+    page = timed
+    throttled = page.locator("#throttled")
     burst_of_clicks(page, "#throttle", 3)
-    expect(page.locator("#throttled")).to_have_text("1")
-    time.sleep(0.6)
-    expect(page.locator("#throttled")).to_have_text("1")
+    expect(throttled).to_have_text("1")
+    page.clock.run_for(499)
+    page.click("#throttle")  # still inside the 500 ms window
+    expect(throttled).to_have_text("1")
+    page.clock.run_for(1)
+    page.click("#throttle")  # the window is over
+    expect(throttled).to_have_text("2")
+    page.clock.run_for(1_000)
+    expect(throttled).to_have_text("2")  # no trailing call without .trailing
 
 
-def test_throttle_trailing_also_runs_after_the_window(opened):
+def test_throttle_trailing_also_runs_after_the_window(timed):
     # DATASTAR.md 3.4: `__throttle.<t>[.noleading][.trailing]`.
-    page = opened
+    page = timed
+    trailing = page.locator("#trailing")
     burst_of_clicks(page, "#throttle-trailing", 3)
-    expect(page.locator("#trailing")).to_have_text("2")  # the leading click, then the trailing one
+    expect(trailing).to_have_text("1")  # the leading click
+    page.clock.run_for(299)
+    expect(trailing).to_have_text("1")
+    page.clock.run_for(1)
+    expect(trailing).to_have_text("2")  # the trailing one, when the 300 ms window ends
 
 
 def test_data_ignore_skips_the_subtree(opened):

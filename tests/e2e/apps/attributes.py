@@ -37,7 +37,7 @@ async def home():
         <div data-signals:ticks="0" data-on-interval__duration.100ms="$ticks++"></div>
         <span id="ticks" data-text="$ticks"></span>
 
-        <input id="search" data-on:input__debounce.200ms="$fired++; $last = el.value; window.firedAt = performance.now()">
+        <input id="search" data-on:input__debounce.200ms="$fired++; $last = el.value">
         <span id="fired" data-text="$fired"></span>
         <span id="last" data-text="$last"></span>
 
