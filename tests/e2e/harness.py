@@ -1,7 +1,8 @@
 """The browser-test harness: find Chromium, launch it, serve a test app, open pages that record
 what the browser logs.
 
-Used by ``conftest.py``; test modules import `serve_app`, `goto` and `log_of` from here.
+Used by ``conftest.py``; test modules import `serve_app`, `goto` (or `goto_with_clock`, for a test
+about time) and `log_of` from here.
 
 - Chromium is found in this order: ``STARIO_CHROMIUM``, ``/usr/bin/chromium`` (Debian's package),
   then Playwright's own download. It is launched headless with a fresh user data directory
