@@ -77,6 +77,7 @@ class Stario:
         self._mounted: dict[Route, tuple[list[Middleware], ...]] = {}  # middleware of the apps it came from
         self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
         self._mounted_apps: list[Stario] = []
+        self._mount_roots: set[bytes] = set()  # "/admin" for an app mounted there with a "/" route
         self._frozen = False
         # Every app serves Stario's browser client (and its other files) under /_stario/.
         self.add(Query(f"{PREFIX}/{{path...}}", serve_asset, name="stario.asset"))
@@ -151,12 +152,21 @@ class Stario:
     def mount(self, prefix: str, routes: Stario | Iterable[Route]) -> None:
         """Add every route of ``routes`` (another app, or a list of routes) under ``prefix``.
 
-        A mounted app's middleware keeps wrapping its own routes, inside this app's middleware
+        A request for the prefix itself (``/admin``) is redirected (308, keeping the method)
+        to ``/admin/``, where a mounted ``/`` route answers. A mounted app's middleware keeps
+        wrapping its own routes, inside this app's middleware
         (added before this app starts, in either order). Its bootstrap does not run: put set-up
         in this app's bootstrap.
         """
         if not prefix.startswith("/"):
             raise ValueError(f"a mount prefix starts with '/', got {prefix!r}")
+        if isinstance(routes, Stario):
+            routes_list = routes.routes
+        else:
+            routes = routes_list = list(routes)
+        if prefix.rstrip("/") and any(route.pattern == "/" for route in routes_list):
+            # "/admin" redirects to "/admin/", where the mounted "/" route answers.
+            self._mount_roots.add(quote(prefix.rstrip("/")).encode())
         if isinstance(routes, Stario):
             if routes.bootstrap is not None:
                 raise ValueError("a mounted app's bootstrap would never run; move it into the parent app's bootstrap")
@@ -278,8 +288,13 @@ class Stario:
             span.attributes["http.path"] = c.path
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
-            found = self.router.match_raw(scope.get("raw_path") or _raw_path(scope).encode())
+            raw_path = scope.get("raw_path") or _raw_path(scope).encode()
+            found = self.router.match_raw(raw_path)
             if found is None:
+                if raw_path in self._mount_roots:
+                    w.redirect(c.url.replace(c.path, c.path + "/", 1), 308)  # /admin -> /admin/
+                    await w.finish()
+                    return
                 raise HTTPError(404, f"nothing here: no route matches {c.path}")
             routes, values = found
             route = routes.get(c.method)
@@ -348,6 +363,8 @@ class Stario:
                 answer(w, await hook(c, w, exc))
                 if w.status is None:
                     w.status = status  # a 404 page says 404 unless the hook chose otherwise
+                if isinstance(exc, HTTPError):
+                    _keep_error_headers(w, exc)  # a 405 page still says Allow: ...
                 await w.finish()
                 return
             except Exception as hook_exc:
@@ -463,6 +480,14 @@ def _refuse_cross_site(c: Context) -> None:
     host = headers.get("host", "")
     if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
         raise HTTPError(403, f"cross-site request refused (Origin {origin} is not {host})")
+
+
+def _keep_error_headers(w: Writer, exc: HTTPError) -> None:
+    """Add the error's headers (``Allow``, ``Retry-After``...) that an error hook did not set itself."""
+    chosen = {name.lower() for name, _ in w.headers}
+    for name, value in exc.headers.items():
+        if name.lower() not in chosen:
+            w.header(name, value)
 
 
 async def _quietly(awaitable: Any) -> None:

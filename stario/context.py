@@ -15,10 +15,10 @@ which the context shares with the `Writer`); cookies are read by `stario.cookies
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from stario.client_json import parse_client_json
 from stario.cookies import parse_cookie_header
 from stario.datastar import read_signals
 from stario.datastructures import FormData, Headers, QueryParams
@@ -147,16 +147,19 @@ class Context:
         body = await self.body()
         if not body:
             raise HTTPError(400, "expected a JSON body, but the request body is empty")
-        try:
-            return json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise HTTPError(400, f"the request body is not valid JSON: {exc}") from None
+        return parse_client_json(body, "the request body")
 
     async def form(self) -> FormData:
         """The submitted form, urlencoded or multipart (files become `UploadedFile`)."""
         content_type = self.headers.get("content-type", "")
-        if self.method in ("GET", "HEAD", "DELETE") and not content_type:
-            return FormData(parse_qsl(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        if self.method in ("GET", "HEAD", "DELETE"):
+            # A GET form (and Datastar's contentType: 'form' on GET) sends its fields in the
+            # query string; it may still say it is urlencoded, with an empty body.
+            if not content_type or content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded":
+                body = await self.body()
+                if not body:
+                    return FormData(parse_qsl(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+                return parse_form(content_type, body)
         return parse_form(content_type, await self.body())
 
     async def signals(self) -> dict[str, Any]:

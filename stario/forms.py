@@ -14,6 +14,8 @@ from stario.errors import HTTPError
 
 __all__ = ["parse_form", "parse_urlencoded", "parse_multipart"]
 
+_MAX_BOUNDARY = 70  # RFC 2046's limit; browsers send about 40 characters
+
 
 def parse_form(content_type: str, body: bytes) -> FormData:
     """The form in ``body``, by its ``Content-Type`` (415 for anything that is not a form)."""
@@ -46,6 +48,8 @@ def parse_multipart(content_type: str, body: bytes) -> FormData:
     boundary = options.get(b"boundary")
     if not boundary:
         raise HTTPError(400, "a multipart/form-data body needs a boundary in its Content-Type")
+    if len(boundary) > _MAX_BOUNDARY:
+        raise HTTPError(400, f"the multipart boundary is {len(boundary)} characters long; at most {_MAX_BOUNDARY} are allowed (RFC 2046)")
     items: list[tuple[str, str | UploadedFile]] = []
     ended: list[bool] = []
 
@@ -61,8 +65,8 @@ def parse_multipart(content_type: str, body: bytes) -> FormData:
 
     # Files stay in memory: the body is already in memory, and bounded by the app's limit.
     config = {"MAX_MEMORY_FILE_SIZE": len(body) + 1, "UPLOAD_KEEP_FILENAME": False}
-    parser = FormParser("multipart/form-data", on_field, on_file, lambda: ended.append(True), boundary=boundary, config=config)
     try:
+        parser = FormParser("multipart/form-data", on_field, on_file, lambda: ended.append(True), boundary=boundary, config=config)
         parser.write(body)
         parser.finalize()
     except Exception as exc:  # the parser's own error types vary by version

@@ -158,17 +158,24 @@ def _raw_text(children: Iterable[Any], css: bool = False) -> str:
     # <script> and <style> content is not HTML: entities are not decoded there, so text is not
     # escaped. What could end the element early or change how the browser reads it ("</", and in
     # a script "<!--" and "<script") gets its "<" written as an escape the language understands:
-    # \x3C in JavaScript strings and regexes, \3C in CSS.
-    parts: list[str] = []
-    for child in children:
-        if child is None or child is False:
-            continue
-        text = child.__html__() if hasattr(child, "__html__") else str(child)
-        if css:
-            parts.append(text.replace("</", "\\3C/"))
-        else:
-            parts.append(_SCRIPT_DANGER.sub(lambda m: "\\x3C" + m.group(0)[1:], text))
-    return "".join(parts)
+    # \x3C in JavaScript strings and regexes, \3C in CSS. The children are joined first and
+    # escaped together: "<" in one child and "/script>" in the next must not meet unescaped.
+    text = "".join(
+        child.__html__() if hasattr(child, "__html__") else str(child)
+        for child in children
+        if child is not None and child is not False
+    )
+    return text.replace("</", "\\3C/") if css else script_text(text)
+
+
+def script_text(text: str) -> str:
+    """``text`` made safe to place between ``<script>`` and ``</script>``.
+
+    Each ``</``, ``<!--`` and ``<script`` gets its ``<`` written as ``\\x3C``, which means the
+    same inside JavaScript strings, template literals and regexes, so the browser cannot see the
+    element end early (``h.script`` and `stario.datastar.ExecuteScript` both use it).
+    """
+    return _SCRIPT_DANGER.sub(lambda m: "\\x3C" + m.group(0)[1:], text)
 
 
 def _make_tag(name: str, void: bool = False, raw_text: bool = False) -> Callable[..., HTML]:
@@ -404,6 +411,7 @@ VOID_TAGS = tuple(name for _, name, kind in _TAG_RECORD if kind == "void")
 __all__ = [
     "HTML",
     "safe",
+    "script_text",
     "render",
     "element",
     "fragment",

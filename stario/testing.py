@@ -30,7 +30,7 @@ import json as _json
 import queue
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from http.cookies import SimpleCookie
 from typing import Any
@@ -367,7 +367,7 @@ class TestClient:
         headers: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
         json: Any = None,
-        data: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
         files: Mapping[str, tuple[str, bytes, str] | tuple[str, bytes]] | None = None,
         content: bytes | str | None = None,
         signals: Mapping[str, Any] | None = None,
@@ -482,7 +482,8 @@ class TestClient:
             body = _multipart(boundary, data or {}, files)
             header_list.append(("content-type", f"multipart/form-data; boundary={boundary}"))
         elif data is not None:
-            body = urlencode(list(data.items()), doseq=True).encode()
+            pairs = list(data.items()) if isinstance(data, Mapping) else list(data)
+            body = urlencode(pairs, doseq=True).encode()
             header_list.append(("content-type", "application/x-www-form-urlencoded"))
         elif content is not None:
             body = content.encode() if isinstance(content, str) else content
@@ -580,9 +581,9 @@ class TestClient:
                     self.cookies[name] = morsel.coded_value  # sent back exactly as it was set
 
 
-def _multipart(boundary: str, data: Mapping[str, Any], files: Mapping[str, tuple]) -> bytes:
+def _multipart(boundary: str, data: Mapping[str, Any] | Iterable[tuple[str, Any]], files: Mapping[str, tuple]) -> bytes:
     lines: list[bytes] = []
-    for name, value in data.items():
+    for name, value in data.items() if isinstance(data, Mapping) else data:
         lines += [
             f"--{boundary}".encode(),
             f'Content-Disposition: form-data; name="{name}"'.encode(),

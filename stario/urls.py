@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-__all__ = ["check_redirect_target"]
+__all__ = ["check_redirect_target", "same_site_target"]
 
 _ALLOWED_SCHEMES = ("http", "https")
 
@@ -32,3 +33,23 @@ def check_redirect_target(location: str) -> str:
     if scheme and not urlsplit(normalized).netloc:
         raise ValueError(f"an absolute redirect URL needs a host: {location!r}")
     return location
+
+
+def same_site_target(location: str, host: str, allowed_hosts: Iterable[str] = ()) -> str | None:
+    """``location`` if it stays on this site (or goes to one of ``allowed_hosts``), else None.
+
+    For redirects to a target the user chose (``?next=/polls/3`` after a login): a path such as
+    ``/polls/3`` or ``?page=2``, or an http(s) URL whose host is ``host`` (the request's ``Host``)
+    or one of ``allowed_hosts``. Everything `check_redirect_target` refuses is None here too,
+    and so is any other site (``https://evil.example``, ``//evil.example``): an open redirect
+    would let a link that looks like yours send people anywhere.
+    """
+    try:
+        check_redirect_target(location)
+    except ValueError:
+        return None
+    parts = urlsplit(location.replace("\\", "/"))
+    if not parts.scheme and not parts.netloc:
+        return location
+    allowed = {host.lower(), *(name.lower() for name in allowed_hosts)}
+    return location if parts.netloc.lower() in allowed else None

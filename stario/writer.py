@@ -10,12 +10,15 @@ as it is written (see `stario.sse`).
 from __future__ import annotations
 
 import json as _json
+import re
 from http.cookies import SimpleCookie
 from urllib.parse import quote
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from stario.sse import SSEStream
-from stario.urls import check_redirect_target
+from stario.errors import HTTPError
+from stario.urls import check_redirect_target, same_site_target
 
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # what RFC 6265 allows in a cookie value, less %
@@ -189,18 +192,45 @@ class Writer:
         _check_header_value("Content-Type", content_type)
         self._set(bytes(content), content_type.encode("latin-1"), status)
 
-    def redirect(self, location: str, status: int = 303) -> None:
+    def redirect(
+        self,
+        location: str,
+        status: int = 303,
+        *,
+        safe: bool = False,
+        fallback: str | None = None,
+        allowed_hosts: Iterable[str] = (),
+    ) -> None:
         """Send the browser to ``location`` (303 See Other by default: the next request is a GET).
 
         ``location`` must be a path or an http(s) URL; other schemes, ``//host`` and CR/LF are
-        refused with `ValueError`.
+        refused with `ValueError` (a bug in the handler: 500).
+
+        When the target comes from the user (``c.query["next"]``), pass ``safe=True``: only a
+        path on this site (or a URL on the request's own host, or one of ``allowed_hosts``) is
+        followed. Anything else goes to ``fallback`` when given, and is otherwise answered 400,
+        so a link that looks like yours can never send people to another site.
         """
         if status not in (301, 302, 303, 307, 308):
             raise ValueError(f"a redirect status is 301, 302, 303, 307 or 308, got {status}")
-        check_redirect_target(location)
+        if safe:
+            target = same_site_target(location, self._request_host(), allowed_hosts)
+            if target is None:
+                if fallback is None:
+                    raise HTTPError(400, f"refused to redirect to {location!r}: only paths on this site are allowed")
+                target = check_redirect_target(fallback)
+            location = target
+        else:
+            check_redirect_target(location)
         self._set(b"", b"", status)
         # Non-ASCII (/users/日本) is percent-encoded as UTF-8, as browsers expect in a Location.
         self.headers.append(("Location", quote(location, safe=_URL_SAFE)))
+
+    def _request_host(self) -> str:
+        for name, value in self.exchange.scope.get("headers", ()):
+            if name == b"host":
+                return value.decode("latin-1")
+        return ""
 
     def empty(self, status: int = 204) -> None:
         """Answer with no body (204 No Content by default)."""
@@ -287,9 +317,23 @@ class Writer:
         self.bytes_sent = len(body)
 
 
+# A header name is an RFC 9110 token: letters, digits and these marks; never a space, a colon
+# or a control character (a CR or LF in a name would split the response).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# The body's framing is the server's to write: a second Content-Length, or one beside
+# Transfer-Encoding, makes clients and proxies disagree on where the response ends.
+_FRAMING_HEADERS = ("content-length", "transfer-encoding")
+
+
 def _check_header_value(name: str, value: str) -> None:
-    if not name or any(ch in name for ch in " :\t()<>@,;\\\"/[]?={}") or not name.isascii():
-        raise ValueError(f"not a valid header name: {name!r}")
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        raise ValueError(
+            f"not a valid header name: {name!r} (letters, digits and !#$%&'*+-.^_`|~ only; no spaces, colons or control characters)"
+        )
+    if name.lower() in _FRAMING_HEADERS:
+        raise ValueError(
+            f"{name} is set by the server from the body it sends; do not set it by hand (send the body with w.raw, w.text...)"
+        )
     for ch in value:
         if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F or ord(ch) > 0xFF:
             raise ValueError(

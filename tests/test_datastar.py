@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from stario import datastar as ds
+from stario.html import script_text
 from stario.errors import HTTPError
 
 ORACLE_EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -316,8 +317,10 @@ def test_patch_signals_with_newlines_in_strings_matches_oracle():
     retry_duration=retry_durations,
 )
 def test_execute_script_matches_oracle(script, auto_remove, attributes, event_id, retry_duration):
+    # The one intended difference from datastar-py: "</script" and friends inside the script are
+    # escaped (as h.script does), so user data cannot end the tag early.
     expected = SSE.execute_script(
-        script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
+        script_text(script), auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
     )
     got = ds.execute_script(
         script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
@@ -327,6 +330,11 @@ def test_execute_script_matches_oracle(script, auto_remove, attributes, event_id
         script, auto_remove=auto_remove, attributes=attributes, event_id=event_id, retry_duration=retry_duration
     )
     assert event.encode() == expected
+
+
+def test_execute_script_escapes_what_would_end_the_tag():
+    encoded = ds.execute_script("show('</script><img src=x onerror=alert(1)>')")
+    assert "</script><img" not in encoded and "show('\\x3C/script><img" in encoded
 
 
 def test_execute_script_examples():
@@ -641,7 +649,7 @@ def test_raw_json_with_unescaped_unicode_line_breaks_changes_meaning():
 @given(script=elements_text)
 def test_script_text_comes_back(script):
     event = only_event(ds.execute_script(script))
-    assert event["data"]["elements"] == normalised(f'<script data-effect="el.remove()">{script}</script>')
+    assert event["data"]["elements"] == normalised(f'<script data-effect="el.remove()">{script_text(script)}</script>')
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from stario import Command, Query, Stario
+from stario import Command, HTTPError, Query, Stario
 from stario.cookies import parse_cookie_header
 from stario.routing import Router
 from stario.testing import TestClient
@@ -281,3 +281,175 @@ def test_middleware_added_to_a_mounted_app_later_still_runs():
     admin.use(deny)
     with TestClient(app) as client:
         assert client.get("/admin/").status == 403
+
+
+# -- hostile input found by an attack (issue 13): each a 400 naming the problem, no traceback ----------
+
+
+def _no_traceback_logged(caplog) -> None:
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged for a client's bad input"
+
+
+async def _echo_json(c, w):
+    w.json(await c.json())
+
+
+async def _echo_signals(c, w):
+    w.json(await c.signals())
+
+
+def test_deeply_nested_json_body_is_400(caplog):
+    with TestClient(Stario(Command("/j", _echo_json))) as client:
+        response = client.post("/j", content="[" * 1000 + "]" * 1000, headers={"content-type": "application/json"})
+    assert response.status == 400 and "nested too deeply" in response.text
+    _no_traceback_logged(caplog)
+
+
+def test_deeply_nested_signals_in_the_query_string_are_400(caplog):
+    with TestClient(Stario(Query("/s", _echo_signals))) as client:
+        response = client.get("/s", params={"datastar": '{"a":' + "[" * 3000 + "]" * 3000 + "}"})
+    assert response.status == 400 and "nested too deeply" in response.text
+    _no_traceback_logged(caplog)
+
+
+def test_huge_integers_in_json_are_400(caplog):
+    with TestClient(Stario(Command("/j", _echo_json), Command("/s", _echo_signals))) as client:
+        body = '{"n": ' + "9" * 5000 + "}"
+        as_json = client.post("/j", content=body, headers={"content-type": "application/json"})
+        as_signals = client.post("/s", content=body, headers={"content-type": "application/json"})
+    for response in (as_json, as_signals):
+        assert response.status == 400 and "digits" in response.text
+    _no_traceback_logged(caplog)
+
+
+def test_an_overlong_multipart_boundary_is_400(caplog):
+    async def upload(c, w):
+        w.json(dict(await c.form()))
+
+    boundary = "b" * 300
+    body = f'--{boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--{boundary}--\r\n'
+    with TestClient(Stario(Command("/u", upload))) as client:
+        response = client.post("/u", content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status == 400 and "boundary" in response.text
+    _no_traceback_logged(caplog)
+
+
+@pytest.mark.parametrize("name", ["X-A\r\nX-Evil", "X-A\nB", "X-\x00", "X-\x7f", "X-\x01"])
+def test_header_names_with_control_characters_are_refused(name):
+    from stario.writer import Writer
+
+    with pytest.raises(ValueError, match="not a valid header name"):
+        Writer(None).header(name, "v")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["Content-Length", "content-length", "Transfer-Encoding", "TRANSFER-ENCODING"])
+def test_framing_headers_set_by_hand_are_refused(name):
+    from stario.writer import Writer
+
+    with pytest.raises(ValueError, match="set by the server"):
+        Writer(None).header(name, "5")  # type: ignore[arg-type]
+
+
+# -- redirects to a target the user chose ---------------------------------------------------------
+
+
+def _next_app(**options):
+    async def login(c, w):
+        w.redirect(c.query.get("next", "/"), safe=True, **options)
+
+    return Stario(Command("/login", login))
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "data:text/html,x", "http:evil.example"]
+)
+def test_a_safe_redirect_refuses_other_sites_with_400(target, caplog):
+    with TestClient(_next_app(), follow_redirects=False) as client:
+        response = client.post("/login", params={"next": target})
+    assert response.status == 400 and "redirect" in response.text
+    assert "location" not in response.headers
+    _no_traceback_logged(caplog)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"])
+def test_a_safe_redirect_goes_to_the_fallback_when_given_one(target):
+    with TestClient(_next_app(fallback="/home"), follow_redirects=False) as client:
+        response = client.post("/login", params={"next": target})
+    assert response.status == 303 and response.headers["location"] == "/home"
+
+
+@pytest.mark.parametrize("target", ["/polls/3?tab=votes", "/", "http://testserver/inside"])
+def test_a_safe_redirect_follows_targets_on_this_site(target):
+    with TestClient(_next_app(), follow_redirects=False) as client:
+        response = client.post("/login", params={"next": target})
+    assert response.status == 303 and response.headers["location"] == target
+
+
+def test_a_safe_redirect_may_allow_named_hosts():
+    with TestClient(_next_app(allowed_hosts=["accounts.example"]), follow_redirects=False) as client:
+        allowed = client.post("/login", params={"next": "https://accounts.example/done"})
+        refused = client.post("/login", params={"next": "https://evil.example/done"})
+    assert allowed.status == 303 and allowed.headers["location"] == "https://accounts.example/done"
+    assert refused.status == 400
+
+
+# -- forms Datastar sends on GET, mounts, error hooks, the test client ----------------------------------
+
+
+def test_form_on_a_get_with_a_form_content_type_and_no_body_reads_the_query_string():
+    async def search(c, w):
+        w.json(dict(await c.form()))
+
+    async def remove(c, w):
+        w.json(dict(await c.form()))
+
+    app = Stario(Query("/search", search), Command("/items", remove, method="DELETE"))
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    with TestClient(app) as client:
+        assert client.get("/search?q=owl&page=2", headers=form).json() == {"q": "owl", "page": "2"}
+        assert client.delete("/items?id=7", headers=form).json() == {"id": "7"}
+
+
+def test_a_mounted_apps_root_answers_at_the_prefix_without_a_slash():
+    async def dashboard(c):
+        return "admin home"
+
+    admin = Stario(Query("/", dashboard))
+    app = Stario()
+    app.mount("/admin", admin)
+    with TestClient(app) as client:
+        assert client.get("/admin").text == "admin home"
+        assert client.get("/admin/").text == "admin home"
+
+
+def test_an_error_hook_keeps_the_errors_headers():
+    async def only_get(c):
+        return "x"
+
+    async def styled(c, w, exc):
+        w.html(f"<p>{exc.status}</p>")
+
+    async def own_allow(c, w, exc):
+        w.header("Allow", "GET, HEAD, OPTIONS")
+        w.html("<p>mine</p>")
+
+    app = Stario(Command("/thing", only_get, method="PUT"))
+    app.on_error(HTTPError, styled)
+    with TestClient(app) as client:
+        response = client.post("/thing")
+    assert response.status == 405 and response.headers["allow"] == "PUT"
+
+    app = Stario(Command("/thing", only_get, method="PUT"))
+    app.on_error(HTTPError, own_allow)
+    with TestClient(app) as client:
+        response = client.post("/thing")
+    assert response.headers.getall("allow") == ["GET, HEAD, OPTIONS"]
+
+
+def test_test_client_data_may_be_a_list_of_pairs():
+    async def tags(c, w):
+        form = await c.form()
+        w.json(form.getall("tag"))
+
+    with TestClient(Stario(Command("/tags", tags))) as client:
+        assert client.post("/tags", data=[("tag", "a"), ("tag", "b")]).json() == ["a", "b"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stario import html as h
 from stario.html import HTML, safe
@@ -46,6 +48,51 @@ def test_void_elements_take_no_children():
     assert h.br() == "<br>"
     with pytest.raises(TypeError, match="void element"):
         h.img({"src": "x"}, "child")
+
+
+def test_script_children_are_escaped_together_so_split_markup_cannot_close_the_tag():
+    rendered = h.script("<", "/script><img src=x onerror=alert(1)>")
+    assert "</script><img" not in rendered
+    assert _parsed_body(rendered) == [("script", [])]
+    assert _parsed_body(h.style("<", "/style><b>x</b>")) == [("style", [])]
+    assert _parsed_body(h.script("<!-", "-<scr", "ipt>", "</scr", "ipt>")) == [("script", [])]
+
+
+def _parsed_body(markup: str) -> list[tuple[str, list[str]]]:
+    """The elements an HTML5 parser finds in the body around ``markup``, each with its child elements.
+
+    A raw-text element must also hold exactly the text written between its tags, with nothing
+    after it: text that ended the element early shows up as a difference here.
+    """
+    import html5lib
+
+    document = html5lib.parse(f"<!doctype html><html><head></head><body>{markup}<p>after</p></body></html>", namespaceHTMLElements=False)
+    body = document.find("body")
+    elements = [(child.tag, [grandchild.tag for grandchild in child]) for child in body]
+    assert elements[-1] == ("p", []), f"the element did not end where it should: {elements}"
+    first = body[0]
+    if first.tag in ("script", "style"):
+        inner = markup[markup.index(">") + 1 : markup.rindex("<")]
+        assert (first.text or "") == inner.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+        assert not (first.tail or "").strip(), f"text escaped the element: {first.tail!r}"
+    return elements[:-1]
+
+
+_RAW_TEXT_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(["<", "/", "!", "-", "--", ">", "</", "<!--", "-->", "script", "SCRIPT", "style", "Style", "/script", "/STYLE>", "!--", "<scr", "ipt", " ", "\n", "x", "<img src=x>"]),
+        st.text(max_size=6),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=_RAW_TEXT_PIECES)
+def test_raw_text_elements_hold_any_text_without_ending_early(pieces):
+    """Fuzzed: whatever text goes into <script> or <style>, an HTML5 parser sees one element, no children."""
+    assert _parsed_body(h.script(*pieces)) == [("script", [])]
+    assert _parsed_body(h.style(*pieces)) == [("style", [])]
 
 
 def test_script_and_style_text_is_not_escaped_but_cannot_close_the_tag():

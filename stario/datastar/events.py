@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from stario.html import script_text
 from stario.urls import check_redirect_target
 
 __all__ = [
@@ -250,6 +251,10 @@ class ExecuteScript(Event):
     With ``auto_remove`` (the default) the tag carries ``data-effect="el.remove()"`` and removes
     itself once it has run. ``attributes`` adds attributes to the tag (escaped when a mapping,
     written as they are when a list).
+
+    The script may carry user data safely: write values into it with `stario.datastar.to_js`
+    (``f"show({to_js(name)})"``), which quotes them as JavaScript with ``<`` escaped; and any
+    ``</script`` left in the text is escaped too, so it cannot end the tag early.
     """
 
     script: str
@@ -272,7 +277,7 @@ class ExecuteScript(Event):
             else:
                 attrs += " " + " ".join(attributes)
         patch = PatchElements(
-            f"<script{attrs}>{self.script}</script>",
+            f"<script{attrs}>{script_text(self.script)}</script>",
             selector="body",
             mode="append",
             event_id=self.event_id,

@@ -7,10 +7,10 @@ GET and DELETE in the ``datastar`` query parameter, other methods as a JSON body
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qs
 
+from stario.client_json import parse_client_json
 from stario.errors import HTTPError
 
 __all__ = ["read_signals"]
@@ -36,10 +36,7 @@ def read_signals(method: str, query_string: bytes, content_type: str, body: byte
         except UnicodeDecodeError as exc:
             raise HTTPError(400, f"signals in the request body are not UTF-8: {exc}") from None
         where = "the JSON request body"
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise HTTPError(400, f"signals in {where} are not valid JSON: {exc}") from None
+    value = parse_client_json(raw, f"signals in {where}", plural=True)
     if not isinstance(value, dict):
         raise HTTPError(400, f"signals in {where} must be a JSON object, got {type(value).__name__}")
     return value

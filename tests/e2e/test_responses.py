@@ -68,6 +68,17 @@ def test_execute_script_runs_and_removes_itself(opened):
     log_of(opened).assert_clean()
 
 
+def test_execute_script_with_user_data_cannot_break_out(opened):
+    from tests.e2e.apps.responses import HOSTILE_NAME
+
+    opened.click("#do-user-script")
+    expect(opened.locator("#user-target")).to_have_text(HOSTILE_NAME)
+    expect(opened.locator("#user-json-target")).to_have_text(HOSTILE_NAME)
+    expect(opened.locator("#pwned")).to_have_count(0)
+    assert opened.evaluate("window.pwned") is None
+    log_of(opened).assert_clean()
+
+
 def test_redirect_navigates(opened, server):
     opened.click("#do-redirect")
     expect(opened.locator("#landed")).to_have_text("landed")

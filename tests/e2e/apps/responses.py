@@ -3,8 +3,10 @@ elements, application/json patches signals, text/javascript runs, 204 does nothi
 ignored (a datastar-fetch 'error' event fires), and a script patch (ExecuteScript, Redirect) runs
 and removes itself."""
 
+import json
+
 from stario import Command, Context, Query, Stario, Writer
-from stario.datastar import ExecuteScript, Redirect
+from stario.datastar import ExecuteScript, Redirect, to_js
 from tests.e2e.apps.common import page
 
 
@@ -26,6 +28,9 @@ async def home():
         <span id="fetch-errors" data-text="$fetchErrors"></span>
         <button id="do-script" data-on:click="@post('/script')">script</button>
         <p id="script-target">before</p>
+        <button id="do-user-script" data-on:click="@post('/user-script')">script with user data</button>
+        <p id="user-target">before</p>
+        <p id="user-json-target">before</p>
         <button id="do-redirect" data-on:click="@post('/redirect')">redirect</button>
         <button id="do-html-headers" data-on:click="@post('/html-headers')">html with headers</button>
         <ul id="header-list"><li>first</li></ul>
@@ -57,6 +62,17 @@ async def script():
     yield ExecuteScript("document.getElementById('script-target').textContent = 'script ran'")
 
 
+HOSTILE_NAME = '</script><img id="pwned" src=x onerror="window.pwned = 1">'
+"""What a user might type as their name, sent back in a script."""
+
+
+async def user_script():
+    # The documented way: to_js writes a JavaScript literal with "<" escaped.
+    yield ExecuteScript(f"document.getElementById('user-target').textContent = {to_js(HOSTILE_NAME)}")
+    # And the careless one: JSON as it is. ExecuteScript escapes "</script" inside the script.
+    yield ExecuteScript(f"document.getElementById('user-json-target').textContent = {json.dumps(HOSTILE_NAME)}")
+
+
 async def redirect():
     yield Redirect("/landed")
 
@@ -80,6 +96,7 @@ app = Stario(
     Command("/empty", empty),
     Command("/error", error),
     Command("/script", script),
+    Command("/user-script", user_script),
     Command("/redirect", redirect),
     Command("/html-headers", html_headers),
     Query("/landed", landed),
