@@ -28,11 +28,12 @@ from typing import Any, overload
 from urllib.parse import quote, urlsplit
 
 from stario.assets import PREFIX, serve_asset
-from stario.context import Context
+from stario.context import Context, unknown_attribute_message
 from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
 from stario.exchange import Exchange
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
+from stario.sessions import SessionCookies, keys_from_env
 from stario.state import State
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
 from stario.tracers import tracer_from_env
@@ -52,7 +53,8 @@ class Stario:
     ``(app, span)`` that sets the app up before serving and tears it down after (code after its
     one ``yield``). ``debug`` shows tracebacks on 500 pages. ``max_body_size`` bounds request
     bodies (413 past it). ``tracer`` receives every span (default: what ``STARIO_TRACER`` says,
-    else none; ``stario serve`` run in a terminal sets ``STARIO_TRACER=tty``).
+    else none; ``stario serve`` run in a terminal sets ``STARIO_TRACER=tty``). ``secret_key``
+    signs ``c.session`` (default: ``STARIO_SECRET_KEY``; a list rotates keys, newest first).
     """
 
     def __init__(
@@ -62,12 +64,17 @@ class Stario:
         debug: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         tracer: Tracer | None = None,
+        secret_key: str | bytes | list[str | bytes] | None = None,
     ) -> None:
         self.router = Router()
         self.state = State()
         self.debug = debug
         self.max_body_size = max_body_size
         self.tracer = tracer if tracer is not None else tracer_from_env()
+        keys = secret_key if secret_key is not None else keys_from_env()
+        #: Signs and reads ``c.session``'s cookie; None without a secret key (replace it to change
+        #: the cookie's name, lifetime or size limit).
+        self.session_cookies: SessionCookies | None = SessionCookies(keys) if keys else None
         self.middleware: list[Middleware] = []
         self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
         self._bootstrap = _check_bootstrap(bootstrap)
@@ -346,6 +353,8 @@ class Stario:
 
     async def _answer_error(self, c: Context, w: Writer, exc: Exception) -> None:
         status = exc.status if isinstance(exc, HTTPError) else 500
+        if isinstance(exc, AttributeError):
+            _explain_context_attribute(exc)
         if status >= 500:
             c.span.fail(exc)
             logger.error("%s %s failed", c.method, c.path, exc_info=exc)
@@ -480,6 +489,14 @@ def _refuse_cross_site(c: Context) -> None:
     host = headers.get("host", "")
     if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
         raise HTTPError(403, f"cross-site request refused (Origin {origin} is not {host})")
+
+
+def _explain_context_attribute(exc: AttributeError) -> None:
+    """``c.user = ...`` fails inside Python (Context has fixed slots, for speed): say to use c.locals."""
+    text = str(exc)
+    prefix = "'Context' object has no attribute '"
+    if text.startswith(prefix) and text.endswith("'"):
+        exc.args = (unknown_attribute_message(text[len(prefix) : -1]),)
 
 
 def _keep_error_headers(w: Writer, exc: HTTPError) -> None:

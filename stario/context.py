@@ -5,6 +5,7 @@ A handler gets ``c`` (the context) and ``w`` (the writer). The context carries w
 - ``c.method``, ``c.path``, ``c.query``, ``c.headers``, ``c.cookies``;
 - ``await c.body()``, ``await c.json()``, ``await c.form()``, ``await c.signals()``;
 - ``c.params`` (the route's parameters), ``c.route``, ``c.app``, ``c.state`` (the app's state);
+- ``c.locals`` (values a middleware sets for the handler), ``c.session`` (the signed-cookie session);
 - ``c.span`` (this request's span) and ``c.disconnected`` / ``await c.wait_disconnected()``.
 
 Everything is read lazily: a handler that never looks at the headers never pays for parsing them.
@@ -21,9 +22,10 @@ from urllib.parse import parse_qsl
 from stario.client_json import parse_client_json
 from stario.cookies import parse_cookie_header
 from stario.datastar import read_signals
-from stario.datastructures import FormData, Headers, QueryParams
+from stario.datastructures import FormData, Headers, Locals, QueryParams
 from stario.errors import ClientDisconnected, HTTPError
 from stario.forms import parse_form
+from stario.sessions import MISSING_KEY_MESSAGE, Session
 from stario.state import State
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ class Context:
         "_query",
         "_cookies",
         "_signals",
+        "_locals",
     )
 
     def __init__(self, app: Any, exchange: Exchange) -> None:
@@ -72,6 +75,7 @@ class Context:
         self._query: QueryParams | None = None
         self._cookies: dict[str, str] | None = None
         self._signals: dict[str, Any] | None = None
+        self._locals: Locals | None = None
 
     # -- what came with the request line and headers ---------------------------------------------
 
@@ -88,6 +92,34 @@ class Context:
     def state(self) -> State:
         """The app's state (``c.state.db``), shared by every request."""
         return self.app.state
+
+    @property
+    def locals(self) -> Locals:
+        """Values for this request only, set by middleware and read by handlers:
+        ``c.locals.user = user``, then ``c.locals.user`` (see `stario.datastructures.Locals`)."""
+        if self._locals is None:
+            self._locals = Locals()
+        return self._locals
+
+    @property
+    def session(self) -> Session:
+        """The signed-cookie session, a dict (see `stario.sessions`): read when first used,
+        re-sent when changed. Needs the app's secret key (``Stario(secret_key=...)`` or
+        ``STARIO_SECRET_KEY``)."""
+        session = self.exchange.session
+        if session is None:
+            cookies = self.app.session_cookies
+            if cookies is None:
+                raise RuntimeError(MISSING_KEY_MESSAGE)
+            # Most first visits send no cookie at all: skip parsing the headers then.
+            value = None
+            if self._cookies is not None or _has_cookie_header(self.scope["headers"]):
+                value = self.cookies.get(cookies.cookie_name)
+            session = cookies.load(value)
+            if self.exchange.headers_sent:
+                session.mark_sent()  # read for the first time in a stream already under way
+            self.exchange.session = session
+        return session
 
     @property
     def headers(self) -> Headers:
@@ -191,5 +223,24 @@ class Context:
         """Wait until the client goes away (reads, and keeps, the body first)."""
         await self.exchange.wait_disconnected()
 
+    def __getattr__(self, name: str) -> Any:
+        # Only called when the name is missing: say where per-request values go.
+        raise AttributeError(unknown_attribute_message(name))
+
     def __repr__(self) -> str:
         return f"<Context {self.method} {self.path}>"
+
+
+def _has_cookie_header(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, _ in headers:
+        if name == b"cookie":
+            return True
+    return False
+
+
+def unknown_attribute_message(name: str) -> str:
+    """What to say when code reads or sets ``c.<name>``, which `Context` does not have."""
+    return (
+        f"Context has no attribute {name!r}. Values for one request go in c.locals: "
+        f"c.locals.{name} = ... in a middleware, c.locals.{name} in the handler"
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Generic, TypeVar
+from types import SimpleNamespace
+from typing import Any, Generic, TypeVar
 
-__all__ = ["MultiDict", "Headers", "QueryParams", "FormData", "UploadedFile"]
+__all__ = ["MultiDict", "Headers", "QueryParams", "FormData", "UploadedFile", "Locals"]
 
 V = TypeVar("V")
 
@@ -99,3 +100,28 @@ class FormData(MultiDict["str | UploadedFile"]):
     """A submitted form: text fields are ``str``, file fields are `UploadedFile`."""
 
     __slots__ = ()
+
+
+class Locals(SimpleNamespace):
+    """Values that live as long as one request: ``c.locals.user = user`` in a middleware, then
+    ``c.locals.user`` in the handler. Empty at the start of every request.
+
+    ``c.locals.get("user")`` reads a value that may not have been set; reading a missing name
+    directly raises `AttributeError` saying that nothing set it.
+    """
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` when no middleware or handler set it."""
+        return self.__dict__.get(name, default)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when the name is missing.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"c.locals has no {name!r}: nothing set it for this request (a middleware sets it with "
+            f"c.locals.{name} = ...; use c.locals.get({name!r}) when it may be missing)"
+        )
+
+    def __repr__(self) -> str:
+        return f"Locals({self.__dict__!r})"

@@ -8,6 +8,7 @@ another. It holds what they share and nothing else:
 - ``scope``, ``receive``, ``send``, the request's ``method``;
 - ``task``: the task answering the request (cancelled when a streaming client leaves);
 - ``span``: the request's span;
+- ``session``: the session, once ``c.session`` loaded it (the writer sends its cookie);
 - the body, read at most once and never past ``max_body_size``, and whether the client has gone.
 """
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stario.errors import ClientDisconnected, HTTPError
 
 if TYPE_CHECKING:
+    from stario.sessions import Session
     from stario.telemetry import Span
 
 __all__ = ["Exchange"]
@@ -27,7 +29,7 @@ __all__ = ["Exchange"]
 class Exchange:
     """What the parts answering one request share (see the module docstring)."""
 
-    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "_body", "_reading")
+    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "session", "headers_sent", "_body", "_reading")
 
     def __init__(
         self,
@@ -48,6 +50,10 @@ class Exchange:
         self.task = task
         #: True once the client is known to have gone.
         self.disconnected = False
+        #: The request's `stario.sessions.Session` once ``c.session`` was read (the writer sends its cookie).
+        self.session: Session | None = None
+        #: True once the response's headers were built for sending (a session loaded later cannot change).
+        self.headers_sent = False
         self._body: bytes | None = None
         self._reading: asyncio.Lock | None = None
 

@@ -506,7 +506,7 @@ class TestClient:
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
             "method": method,
-            "scheme": "http",
+            "scheme": urlsplit(self.base_url).scheme or "http",
             "path": unquote(raw_path),
             "raw_path": raw_path.encode("ascii", "strict") if raw_path.isascii() else raw_path.encode(),
             "query_string": query.encode(),

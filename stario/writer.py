@@ -286,6 +286,14 @@ class Writer:
             headers.append((b"content-length", str(content_length).encode()))
         for name, value in self.headers:
             headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+        self.exchange.headers_sent = True
+        session = self.exchange.session
+        if session is not None:
+            if session.changed:
+                secure = self.exchange.scope.get("scheme") == "https"
+                headers.append((b"set-cookie", session.cookie_header(secure=secure).encode("latin-1")))
+            else:
+                session.mark_sent()
         return headers
 
     async def finish(self) -> None:
@@ -304,7 +312,7 @@ class Writer:
         if status == 204 or status == 304:
             body = b""
             headers = self.raw_headers(b"", None)
-        elif self._content_type and not self.headers:
+        elif self._content_type and not self.headers and (self.exchange.session is None or not self.exchange.session.changed):
             headers = [(b"content-type", self._content_type), (b"content-length", b"%d" % len(body))]
         else:
             headers = self.raw_headers(self._content_type, len(body))

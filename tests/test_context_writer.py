@@ -248,3 +248,51 @@ def test_raw_bytes_and_text_and_json_content_types():
         response = client.get("/j")
         assert response.headers["content-type"] == "application/json"
         assert json.loads(response.body) == {"ü": 1}
+
+
+# -- c.locals: values for one request ----------------------------------------------------------
+
+
+def test_locals_carry_a_value_from_middleware_to_the_handler_and_start_empty():
+    from stario import Stario
+
+    def who(next):
+        async def handler(c, w):
+            if c.query.get("as"):
+                c.locals.user = c.query["as"]
+            await next(c, w)
+
+        return handler
+
+    async def hello(c, w):
+        w.text(f"hello {c.locals.get('user', 'stranger')}")
+
+    app = Stario(Query("/", hello))
+    app.use(who)
+    with TestClient(app) as client:
+        assert client.get("/?as=ada").text == "hello ada"
+        assert client.get("/").text == "hello stranger"  # nothing left from the last request
+
+
+def test_setting_an_unknown_attribute_on_the_context_points_to_locals(caplog):
+    from stario import Stario
+
+    async def careless(c, w):
+        c.user = "ada"
+
+    async def reader(c, w):
+        w.text(c.user)
+
+    with TestClient(Stario(Query("/set", careless), Query("/get", reader))) as client:
+        assert client.get("/set").status == 500
+        assert "c.locals.user = ..." in caplog.text
+        caplog.clear()
+        assert client.get("/get").status == 500
+        assert "c.locals.user = ..." in caplog.text
+
+
+def test_a_missing_local_says_nothing_set_it():
+    from stario.datastructures import Locals
+
+    with pytest.raises(AttributeError, match="nothing set it"):
+        Locals().user
