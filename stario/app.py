@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 from asyncio import current_task
 from collections.abc import Callable, Iterable
 from typing import Any, overload
@@ -35,6 +36,7 @@ from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
 from stario.sessions import SessionCookies, keys_from_env
 from stario.state import State
+from stario.staticfiles import StaticFiles
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
 from stario.tracers import tracer_from_env
 from stario.writer import Writer
@@ -84,7 +86,8 @@ class Stario:
         self._mounted: dict[Route, tuple[list[Middleware], ...]] = {}  # middleware of the apps it came from
         self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
         self._mounted_apps: list[Stario] = []
-        self._mount_roots: set[bytes] = set()  # "/admin" for an app mounted there with a "/" route
+        self._mount_roots: set[bytes] = set()
+        self._static: list[StaticFiles] = []  # folders served by app.static, for static_url  # "/admin" for an app mounted there with a "/" route
         self._frozen = False
         # Every app serves Stario's browser client (and its other files) under /_stario/.
         self.add(Query(f"{PREFIX}/{{path...}}", serve_asset, name="stario.asset"))
@@ -187,6 +190,27 @@ class Stario:
             return
         for route in routes:
             self.add(route.with_prefix(prefix))
+
+    def static(self, prefix: str, directory: str | os.PathLike[str], *, name: str | None = None) -> StaticFiles:
+        """Serve the files in ``directory`` under ``prefix`` (``app.static("/static", HERE / "static")``).
+
+        See `stario.staticfiles`: caching headers, 304, ranges, and nothing outside the folder.
+        """
+        if not prefix.startswith("/") or prefix.rstrip("/") == "":
+            raise ValueError(f"a static prefix is a path such as '/static', got {prefix!r}")
+        files = StaticFiles(directory, prefix)
+        self.add(Query(f"{files.prefix}/{{path...}}", files.handle, name=name or f"static:{files.prefix}"))
+        self._static.append(files)
+        return files
+
+    def static_url(self, path: str) -> str:
+        """The fingerprinted URL of a static file (``"style.css"`` -> ``/static/style.<hash>.css``),
+        from the first folder given to `static` that has it. Browsers may cache it for a year."""
+        for files in self._static:
+            if files.has(path):
+                return files.url(path)
+        folders = ", ".join(f"{files.prefix} -> {files.directory}" for files in self._static) or "none yet: call app.static(...)"
+        raise LookupError(f"no static folder has {path!r} (static folders: {folders})")
 
     def mounted_middleware(self, route: Route) -> tuple[list[Middleware], ...]:
         """The middleware lists of the apps ``route`` was mounted from, outermost first."""

@@ -13,7 +13,7 @@ import json as _json
 import re
 from http.cookies import SimpleCookie
 from urllib.parse import quote
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from stario.sse import SSEStream
@@ -49,6 +49,7 @@ class Writer:
         "stream",
         "bytes_sent",
         "headers_sent",
+        "_chunks",
     )
 
     def __init__(self, exchange: Exchange) -> None:
@@ -65,6 +66,7 @@ class Writer:
         self.bytes_sent = 0
         #: True once the status line has been handed to the server (nothing can change after).
         self.headers_sent = False
+        self._chunks: tuple[AsyncIterable[bytes], int | None] | None = None  # a body sent piece by piece, and its length
 
     # -- shaping the response ---------------------------------------------------------------------
 
@@ -192,6 +194,20 @@ class Writer:
         _check_header_value("Content-Type", content_type)
         self._set(bytes(content), content_type.encode("latin-1"), status)
 
+    def body_from(
+        self, chunks: AsyncIterable[bytes], content_type: str, *, length: int | None = None, status: int | None = None
+    ) -> None:
+        """Answer with a body sent piece by piece as ``chunks`` yields it (a large file).
+
+        With ``length`` the response says how long it is (``Content-Length``) and the chunks must
+        add up to exactly that; without, it is sent chunked. A HEAD request gets the headers only.
+        """
+        _check_header_value("Content-Type", content_type)
+        if length is not None and (not isinstance(length, int) or length < 0):
+            raise ValueError(f"length is the body's size in bytes, got {length!r}")
+        self._set(b"", content_type.encode("latin-1"), status)
+        self._chunks = (chunks, length)
+
     def redirect(
         self,
         location: str,
@@ -276,6 +292,7 @@ class Writer:
         self._content_type = b""
         self._state = _EMPTY
         self.stream = None
+        self._chunks = None
 
     def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]:
         """The response headers as ASGI wants them."""
@@ -308,6 +325,9 @@ class Writer:
             return
         status = self._status or (200 if state == _SET else 204)
         self._status = status
+        if self._chunks is not None:
+            await self._send_chunks(status, *self._chunks)
+            return
         body = self._body
         if status == 204 or status == 304:
             body = b""
@@ -323,6 +343,22 @@ class Writer:
             body = b""
         await send({"type": "http.response.body", "body": body})
         self.bytes_sent = len(body)
+
+    async def _send_chunks(self, status: int, chunks: AsyncIterable[bytes], length: int | None) -> None:
+        headers = self.raw_headers(self._content_type, length)
+        self.headers_sent = True
+        send = self.exchange.send
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        sent = 0
+        if self.exchange.method != "HEAD":
+            async for chunk in chunks:
+                if chunk:
+                    sent += len(chunk)
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        self.bytes_sent = sent
+        if length is not None and sent != length and self.exchange.method != "HEAD":
+            raise RuntimeError(f"the body was to be {length} bytes long but {sent} were sent")
+        await send({"type": "http.response.body", "body": b""})
 
 
 # A header name is an RFC 9110 token: letters, digits and these marks; never a space, a colon
