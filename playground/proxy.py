@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, quote, unquote
 
 import h11
 
+from stario.compression import decoder
 from stario.datastar import data_fields
 from stario.sse_reader import ReadEvent, SSEParser
 
@@ -300,7 +301,8 @@ class _Exchange:
         self.headers_sent = True
         self.emit("response", status=response.status_code, response_headers=_text_headers(response.headers),
                   content_type=content_type, streaming=streaming, ms=self.elapsed())
-        await self.stream_body(connection, reader, content_type, streaming)
+        encoding = next((v.decode("latin-1") for k, v in response.headers if k == b"content-encoding"), "")
+        await self.stream_body(connection, reader, content_type, streaming, encoding)
 
     async def until_left(self, awaitable: Any) -> Any:
         """Await ``awaitable`` unless the browser leaves first (then None)."""
@@ -318,22 +320,33 @@ class _Exchange:
             return None
         return task.result()
 
-    async def stream_body(self, connection: h11.Connection, reader: asyncio.StreamReader, content_type: str, streaming: bool) -> None:
-        parser = SSEParser() if streaming else None
+    async def stream_body(
+        self, connection: h11.Connection, reader: asyncio.StreamReader, content_type: str, streaming: bool, encoding: str = ""
+    ) -> None:
+        # The browser gets the bytes as they came (compressed, if the app compresses); the
+        # inspector reads them decompressed.
+        try:
+            unzip = decoder(encoding)
+        except ValueError:
+            unzip = None  # an encoding we cannot read: pass it on, show nothing of it
+        parser = SSEParser() if streaming and unzip is not None else None
         keep_text = not streaming and _is_text(content_type)
-        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        text = codecs.getincrementaldecoder("utf-8")("replace")
         events = 0
         async for chunk in _body(connection, reader):
             if self.left.is_set():
                 return
             self.body_bytes += len(chunk)
             await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if unzip is None:
+                continue
+            chunk = unzip.decompress(chunk)
             if parser is not None:
-                for event in parser.feed(decoder.decode(chunk)):
+                for event in parser.feed(text.decode(chunk)):
                     events += 1
                     self.emit("event", n=events, **_event_fields(event))
             elif keep_text and sum(map(len, self.body_text)) < _TEXT_LIMIT:
-                self.body_text.append(decoder.decode(chunk))
+                self.body_text.append(text.decode(chunk))
         if not self.left.is_set():
             await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 

@@ -29,6 +29,7 @@ from typing import Any, overload
 from urllib.parse import quote, urlsplit
 
 from stario.assets import PREFIX, serve_asset
+from stario.compression import Compression
 from stario.context import Context, unknown_attribute_message
 from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
 from stario.exchange import Exchange
@@ -57,6 +58,7 @@ class Stario:
     bodies (413 past it). ``tracer`` receives every span (default: what ``STARIO_TRACER`` says,
     else none; ``stario serve`` run in a terminal sets ``STARIO_TRACER=tty``). ``secret_key``
     signs ``c.session`` (default: ``STARIO_SECRET_KEY``; a list rotates keys, newest first).
+    ``compression=True`` compresses text responses and SSE streams for clients that accept it.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class Stario:
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         tracer: Tracer | None = None,
         secret_key: str | bytes | list[str | bytes] | None = None,
+        compression: bool | Compression = False,
     ) -> None:
         self.router = Router()
         self.state = State()
@@ -77,6 +80,8 @@ class Stario:
         #: Signs and reads ``c.session``'s cookie; None without a secret key (replace it to change
         #: the cookie's name, lifetime or size limit).
         self.session_cookies: SessionCookies | None = SessionCookies(keys) if keys else None
+        #: How responses are compressed (see `stario.compression`); None: sent as they are.
+        self.compression: Compression | None = Compression() if compression is True else compression or None
         self.middleware: list[Middleware] = []
         self.error_handlers: dict[type[BaseException], Callable[..., Any]] = {}
         self._bootstrap = _check_bootstrap(bootstrap)
@@ -311,7 +316,7 @@ class Stario:
             return
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        exchange = Exchange(scope, receive, send, span, self.max_body_size, current_task())
+        exchange = Exchange(scope, receive, send, span, self.max_body_size, current_task(), self.compression)
         c = Context(self, exchange)
         w = Writer(exchange)
         if recording:

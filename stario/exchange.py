@@ -8,6 +8,7 @@ another. It holds what they share and nothing else:
 - ``scope``, ``receive``, ``send``, the request's ``method``;
 - ``task``: the task answering the request (cancelled when a streaming client leaves);
 - ``span``: the request's span;
+- ``compression``: the app's compression settings, which the writer and the stream apply;
 - ``session``: the session, once ``c.session`` loaded it (the writer sends its cookie);
 - the body, read at most once and never past ``max_body_size``, and whether the client has gone.
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from stario.errors import ClientDisconnected, HTTPError
 
 if TYPE_CHECKING:
+    from stario.compression import Compression
     from stario.sessions import Session
     from stario.telemetry import Span
 
@@ -29,7 +31,7 @@ __all__ = ["Exchange"]
 class Exchange:
     """What the parts answering one request share (see the module docstring)."""
 
-    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "session", "headers_sent", "_body", "_reading")
+    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "session", "headers_sent", "compression", "_body", "_reading")
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class Exchange:
         span: Span,
         max_body_size: int,
         task: asyncio.Task[Any] | None = None,
+        compression: Compression | None = None,
     ) -> None:
         self.scope = scope
         self.receive = receive
@@ -54,6 +57,8 @@ class Exchange:
         self.session: Session | None = None
         #: True once the response's headers were built for sending (a session loaded later cannot change).
         self.headers_sent = False
+        #: The app's `stario.compression.Compression` settings, or None (bodies sent as they are).
+        self.compression = compression
         self._body: bytes | None = None
         self._reading: asyncio.Lock | None = None
 

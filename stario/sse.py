@@ -31,6 +31,7 @@ from stario.datastar import Event
 from stario.errors import ClientDisconnected
 
 if TYPE_CHECKING:
+    from stario.compression import Encoder
     from stario.exchange import Exchange
 
 __all__ = ["SSEStream", "SSE_HEADERS"]
@@ -59,7 +60,9 @@ class ResponseHead(Protocol):
 class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
-    __slots__ = ("writer", "exchange", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening")
+    __slots__ = (
+        "writer", "exchange", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening", "_encoder", "_order",
+    )
 
     def __init__(self, writer: ResponseHead, exchange: Exchange, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
@@ -71,6 +74,8 @@ class SSEStream:
         self._watcher: asyncio.Task[None] | None = None
         self._last_write = 0.0
         self._opening: asyncio.Future[None] | None = None
+        self._encoder: Encoder | None = None  # the stream's compressor, when the app compresses
+        self._order: asyncio.Lock | None = None  # compressed bytes must go out in the order they were made
 
     # -- opening and closing ------------------------------------------------------------------
 
@@ -104,6 +109,15 @@ class SSEStream:
         await exchange.body()
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
+        compression = exchange.compression
+        if compression is not None:
+            # One compressor for the whole stream, flushed after each event (see `_write`).
+            headers.append((b"vary", b"Accept-Encoding"))
+            encoding = compression.choose(exchange.scope["headers"])
+            if encoding is not None:
+                headers.append((b"content-encoding", encoding.encode()))
+                self._encoder = compression.encoder(encoding)
+                self._order = asyncio.Lock()
         if writer.status is None:
             writer.status = 200
         writer.headers_sent = True
@@ -130,6 +144,10 @@ class SSEStream:
             await asyncio.wait([opening])  # another task is sending the head: let it finish first
         if not self.started:
             await self._start(watch=False)
+        if self._encoder is not None and self._order is not None:
+            async with self._order:
+                await self.exchange.send({"type": "http.response.body", "body": self._encoder.finish(), "more_body": False})
+            return
         await self.exchange.send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def stop_watching(self) -> None:
@@ -166,7 +184,7 @@ class SSEStream:
             span.event("sse", type=event.type, bytes=len(data), **_describe(event))
         else:
             span.event("sse", type=text[7 : text.find("\n")] if text.startswith("event: ") else "", bytes=len(data))
-        await self.exchange.send({"type": "http.response.body", "body": data, "more_body": True})
+        await self._write(data)
 
     def _check_open(self) -> None:
         if self.exchange.disconnected or self.exchange.method == "HEAD":
@@ -246,7 +264,15 @@ class SSEStream:
         self._check_open()
         lines = "".join(f": {line}\n" for line in (text.splitlines() or [""]))
         self._last_write = time.monotonic()
-        await self.exchange.send({"type": "http.response.body", "body": (lines + "\n").encode(), "more_body": True})
+        await self._write((lines + "\n").encode())
+
+    async def _write(self, data: bytes) -> None:
+        """Send bytes of the stream now (compressed and flushed, when the app compresses)."""
+        if self._encoder is None or self._order is None:
+            await self.exchange.send({"type": "http.response.body", "body": data, "more_body": True})
+            return
+        async with self._order:  # the watcher's ping and an event must not swap places
+            await self.exchange.send({"type": "http.response.body", "body": self._encoder.compress(data), "more_body": True})
 
     # -- the watcher ----------------------------------------------------------------------------
 
@@ -265,7 +291,7 @@ class SSEStream:
             except TimeoutError:
                 if time.monotonic() - self._last_write >= heartbeat and not self.closed:
                     self._last_write = time.monotonic()
-                    await exchange.send({"type": "http.response.body", "body": _PING, "more_body": True})
+                    await self._write(_PING)
                 continue
             if message["type"] == "http.disconnect":
                 if self.closed:

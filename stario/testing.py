@@ -36,6 +36,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
+from stario.compression import available_encodings, decoder
 from stario.datastar import data_fields
 from stario.datastructures import Headers
 from stario.sse_reader import SSEParser
@@ -52,7 +53,10 @@ class Response:
     def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, url: str) -> None:
         self.status = status
         self.headers = Headers(headers)
-        self.body = body
+        #: The body as it came over the wire (compressed when ``Content-Encoding`` says so).
+        self.raw_body = body
+        #: The body, decompressed (as a browser reads it).
+        self.body = decoder(self.headers.get("content-encoding")).decompress(body) if body else body
         self.url = url
         self.history: list[Response] = []
         #: The spans the request produced (its ``http.request`` span and every step in it).
@@ -206,7 +210,10 @@ class EventStream:
         start = started.result(timeout=client.timeout)
         self.status: int = start["status"]
         self.headers = Headers(start.get("headers", []))
+        self._unzip = decoder(self.headers.get("content-encoding"))
+        #: The stream's bytes so far, decompressed; ``raw_bytes`` counts them as they came over the wire.
         self.body = b""
+        self.raw_bytes = 0
 
     def next(self, timeout: float | None = None) -> DatastarEvent:
         """The next event; `TimeoutError` if none comes in time, `StopIteration` at the end."""
@@ -221,6 +228,8 @@ class EventStream:
             if chunk is None:
                 self._ended = True
                 continue
+            self.raw_bytes += len(chunk)
+            chunk = self._unzip.decompress(chunk)
             self.body += chunk
             self._pending.extend(self._parser.feed(self._decoder.decode(chunk)))
         return self._pending.pop(0)
@@ -464,7 +473,11 @@ class TestClient:
         extra: list[tuple[str, str]] = []
         if params:
             extra.extend((key, str(value)) for key, value in params.items())
-        header_list: list[tuple[str, str]] = [("host", urlsplit(self.base_url).netloc)]
+        # Like a browser (and httpx), ask for every encoding this installation can read.
+        header_list: list[tuple[str, str]] = [
+            ("host", urlsplit(self.base_url).netloc),
+            ("accept-encoding", ", ".join(available_encodings())),
+        ]
         body = b""
         if signals is not None:
             header_list.append(("datastar-request", "true"))

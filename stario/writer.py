@@ -329,6 +329,8 @@ class Writer:
             await self._send_chunks(status, *self._chunks)
             return
         body = self._body
+        if self.exchange.compression is not None and status not in (204, 206, 304) and self._content_type:
+            body = self._compress(body)
         if status == 204 or status == 304:
             body = b""
             headers = self.raw_headers(b"", None)
@@ -343,6 +345,21 @@ class Writer:
             body = b""
         await send({"type": "http.response.body", "body": body})
         self.bytes_sent = len(body)
+
+    def _compress(self, body: bytes) -> bytes:
+        """``body`` compressed for this client when it is worth it, with the headers that say so."""
+        compression = self.exchange.compression
+        assert compression is not None
+        if not compression.compressible(self._content_type) or any(name.lower() == "content-encoding" for name, _ in self.headers):
+            return body
+        self.headers.append(("Vary", "Accept-Encoding"))  # the answer depends on it, compressed or not
+        if len(body) < compression.minimum_size:
+            return body
+        encoding = compression.choose(self.exchange.scope["headers"])
+        if encoding is None:
+            return body
+        self.headers.append(("Content-Encoding", encoding))
+        return compression.compress(encoding, body)
 
     async def _send_chunks(self, status: int, chunks: AsyncIterable[bytes], length: int | None) -> None:
         headers = self.raw_headers(self._content_type, length)

@@ -111,8 +111,12 @@ class Upstream(SimpleNamespace):
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory):
     """A real uvicorn serving UPSTREAM on a Unix socket, in a background thread."""
+    yield from _uvicorn_on_a_socket(UPSTREAM, tmp_path_factory)
+
+
+def _uvicorn_on_a_socket(app, tmp_path_factory):
     path = str(tmp_path_factory.mktemp("upstream") / "app.sock")
-    config = uvicorn.Config(UPSTREAM, uds=path, log_level="warning", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(app, uds=path, log_level="warning", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -456,3 +460,29 @@ def test_head_gets_the_headers_and_no_body(client, records):
     assert response.headers["content-length"] == "200000"
     request, end = records.last("request"), records.last("end")
     assert request["method"] == "HEAD" and request["intent"] == "Query" and end["bytes"] == 0
+
+
+# -- an app that compresses: the browser gets the compressed bytes, the inspector reads them ----------------
+
+
+async def long_page(c):
+    return "<ul>" + "".join(f"<li>item {i}</li>" for i in range(300)) + "</ul>"
+
+
+@pytest.fixture(scope="module")
+def compressing_upstream(tmp_path_factory):
+    yield from _uvicorn_on_a_socket(Stario(Query("/ticks", ticks), Query("/long", long_page), compression=True), tmp_path_factory)
+
+
+def test_a_compressed_stream_passes_on_compressed_and_is_reported_decoded(compressing_upstream, records):
+    proxy = PreviewProxy(Upstream(upstream=compressing_upstream, run_id=1), report=records.append)
+    with TestClient(proxy, base_url="http://127.0.0.1:9999", follow_redirects=False, timeout=5) as client:
+        with client.stream("GET", "/ticks", headers={"accept-encoding": "gzip"}) as events:
+            assert events.headers["content-encoding"] == "gzip"
+            assert next(events).elements == "<p id='n'>1</p>"  # decoded by the test client, as by a browser
+            assert next(events).elements == "<p id='n'>2</p>"
+        page = client.get("/long", headers={"accept-encoding": "gzip"})
+        assert page.headers["content-encoding"] == "gzip" and page.text.startswith("<ul><li>item 0</li>")
+        assert len(page.raw_body) < len(page.body)
+    reported = [r for r in records if r["kind"] == "event"]
+    assert [r["elements"] for r in reported[:2]] == ["<p id='n'>1</p>", "<p id='n'>2</p>"]

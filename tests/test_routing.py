@@ -176,6 +176,8 @@ def test_href_then_match_gives_the_values_back(first, second, rest):
     router.add(files)
     assert matched(router, pair.href(first=first, second=second)) == (pair.pattern, {"first": first, "second": second})
     path = "/".join([first, *rest])  # a catch-all keeps its slashes
+    if any(piece in (".", "..") for piece in path.split("/")):
+        return  # a catch-all's pieces follow the same rule as a segment (href refuses them, tested below)
     assert matched(router, files.href(path=path)) == (files.pattern, {"path": path})
 
 
