@@ -36,6 +36,7 @@ from stario.exchange import Exchange
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.routing import Command, Query, Route, Router
 from stario.sessions import SessionCookies, keys_from_env
+from stario.shutdown import OpenStreams, chain_stop_signals
 from stario.state import State
 from stario.staticfiles import StaticFiles
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
@@ -92,6 +93,8 @@ class Stario:
         self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
         self._mounted_apps: list[Stario] = []
         self._mount_roots: set[bytes] = set()
+        self._open_streams = OpenStreams()  # ended at once when the server is told to stop
+        self._restore_signals: Callable[[], None] | None = None
         self._static: list[StaticFiles] = []  # folders served by app.static, for static_url  # "/admin" for an app mounted there with a "/" route
         self._frozen = False
         # Every app serves Stario's browser client (and its other files) under /_stario/.
@@ -316,7 +319,9 @@ class Stario:
             return
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        exchange = Exchange(scope, receive, send, span, self.max_body_size, current_task(), self.compression)
+        exchange = Exchange(
+            scope, receive, send, span, self.max_body_size, current_task(), self.compression, self._open_streams
+        )
         c = Context(self, exchange)
         w = Writer(exchange)
         if recording:
@@ -348,12 +353,12 @@ class Stario:
                 answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
             await w.finish()
         except asyncio.CancelledError:
-            if not exchange.disconnected:
+            if not exchange.disconnected and not exchange.stopping:
                 span.status = "cancelled"
                 span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
                 raise
-            # The client left during a stream; the SSE watcher cancelled the handler so its
-            # `finally` blocks ran. Swallow our own cancellation and end quietly.
+            # The client left during a stream, or the server is stopping; either way the handler
+            # was cancelled so its `finally` blocks ran. Swallow our own cancellation, end quietly.
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
@@ -451,7 +456,13 @@ class Stario:
                 return
 
     async def startup(self) -> None:
-        """Run the bootstrap up to its ``yield``, inside a ``server.startup`` span."""
+        """Run the bootstrap up to its ``yield``, inside a ``server.startup`` span.
+
+        Also puts the app's handler in front of the server's for SIGINT and SIGTERM, so open
+        streams end at once when the server is told to stop (see `stario.shutdown`).
+        """
+        self._open_streams.reset()
+        self._restore_signals = chain_stop_signals(self.stop_streams)
         with Span("server.startup", self.tracer) as span:
             if self._bootstrap is not None:
                 fn, arity = self._bootstrap
@@ -467,8 +478,25 @@ class Stario:
             self.build()
             span.attr("routes", len(self.router.routes))
 
+    def stop_streams(self) -> int:
+        """End every open SSE stream, and any that opens from now on, as for a shutdown; returns
+        how many were open. Called on SIGINT/SIGTERM; call it yourself before stopping a server
+        some other way."""
+        return self._open_streams.stop_all()
+
     async def shutdown(self) -> None:
-        """Run the bootstrap's code after its ``yield``, inside a ``server.shutdown`` span."""
+        """Run the bootstrap's code after its ``yield``, inside a ``server.shutdown`` span, then
+        write what the tracer still holds (the process may be stopped by a signal right after)."""
+        if self._restore_signals is not None:
+            self._restore_signals()
+            self._restore_signals = None
+        self.stop_streams()
+        try:
+            await self._teardown_bootstrap()
+        finally:
+            _flush_tracer(self.tracer)
+
+    async def _teardown_bootstrap(self) -> None:
         teardown, self._teardown = self._teardown, None
         if teardown is None:
             return
@@ -526,6 +554,16 @@ def _explain_context_attribute(exc: AttributeError) -> None:
     prefix = "'Context' object has no attribute '"
     if text.startswith(prefix) and text.endswith("'"):
         exc.args = (unknown_attribute_message(text[len(prefix) : -1]),)
+
+
+def _flush_tracer(tracer: Tracer) -> None:
+    """Write the spans a background tracer still queues, and say if it had to drop any."""
+    flush = getattr(tracer, "flush", None)
+    if flush is not None:
+        flush()
+    report = getattr(tracer, "report_drops", None)
+    if report is not None:
+        report()
 
 
 def _keep_error_headers(w: Writer, exc: HTTPError) -> None:

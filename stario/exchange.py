@@ -9,6 +9,7 @@ another. It holds what they share and nothing else:
 - ``task``: the task answering the request (cancelled when a streaming client leaves);
 - ``span``: the request's span;
 - ``compression``: the app's compression settings, which the writer and the stream apply;
+- ``streams``: the app's open streams (`stario.shutdown`), and ``stopping`` once the server ended this one;
 - ``session``: the session, once ``c.session`` loaded it (the writer sends its cookie);
 - the body, read at most once and never past ``max_body_size``, and whether the client has gone.
 """
@@ -23,6 +24,7 @@ from stario.errors import ClientDisconnected, HTTPError
 if TYPE_CHECKING:
     from stario.compression import Compression
     from stario.sessions import Session
+    from stario.shutdown import OpenStreams
     from stario.telemetry import Span
 
 __all__ = ["Exchange"]
@@ -31,7 +33,7 @@ __all__ = ["Exchange"]
 class Exchange:
     """What the parts answering one request share (see the module docstring)."""
 
-    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "session", "headers_sent", "compression", "_body", "_reading")
+    __slots__ = ("scope", "receive", "send", "method", "task", "span", "max_body_size", "disconnected", "session", "headers_sent", "compression", "streams", "stopping", "_body", "_reading")
 
     def __init__(
         self,
@@ -42,6 +44,7 @@ class Exchange:
         max_body_size: int,
         task: asyncio.Task[Any] | None = None,
         compression: Compression | None = None,
+        streams: OpenStreams | None = None,
     ) -> None:
         self.scope = scope
         self.receive = receive
@@ -59,6 +62,10 @@ class Exchange:
         self.headers_sent = False
         #: The app's `stario.compression.Compression` settings, or None (bodies sent as they are).
         self.compression = compression
+        #: The app's open streams, which this one joins while it is open (see `stario.shutdown`).
+        self.streams = streams
+        #: True once the server, stopping, ended this request's stream.
+        self.stopping = False
         self._body: bytes | None = None
         self._reading: asyncio.Lock | None = None
 
@@ -121,6 +128,25 @@ class Exchange:
         """Note that the client has gone (on the span too), and cancel the task answering it."""
         self.disconnected = True
         self.span.event("client.disconnected", cause="the client closed the connection", **details)
+        task = self.task
+        if task is not None and not task.done():
+            task.cancel()
+
+    def stream_opened(self) -> None:
+        """The response became an open stream: the app ends it if the server stops."""
+        if self.streams is not None:
+            self.streams.add(self)
+
+    def stream_closed(self) -> None:
+        """The stream ended."""
+        if self.streams is not None:
+            self.streams.discard(self)
+
+    def stop_for_shutdown(self) -> None:
+        """End this request's stream because the server is stopping: cancel the task answering it
+        (its ``finally`` blocks run; the app then closes the stream quietly)."""
+        self.stopping = True
+        self.span.event("server.stopping", cause="the server is shutting down; the stream was ended")
         task = self.task
         if task is not None and not task.done():
             task.cancel()

@@ -125,6 +125,7 @@ class SSEStream:
         self.started = True
         self._last_write = time.monotonic()
         if watch and exchange.method != "HEAD":
+            exchange.stream_opened()
             self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {exchange.scope.get('path')}")
 
     async def close(self) -> None:
@@ -132,6 +133,7 @@ class SSEStream:
         if self.closed:
             return
         self.closed = True
+        self.exchange.stream_closed()
         watcher = self._watcher
         if watcher is not None and not watcher.done():
             watcher.cancel()
@@ -152,6 +154,7 @@ class SSEStream:
 
     def stop_watching(self) -> None:
         """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
+        self.exchange.stream_closed()
         if self._watcher is not None and not self._watcher.done():
             self._watcher.cancel()
 

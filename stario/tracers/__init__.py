@@ -62,6 +62,22 @@ class MultiTracer:
         for tracer in self.tracers:
             tracer.on_end(span)
 
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Flush the tracers that queue spans; False if one could not finish in ``timeout``."""
+        done = True
+        for tracer in self.tracers:
+            flush = getattr(tracer, "flush", None)
+            if flush is not None:
+                done = flush(timeout) and done
+        return done
+
+    def report_drops(self) -> None:
+        """Let every tracer that can drop spans say how many it dropped."""
+        for tracer in self.tracers:
+            report = getattr(tracer, "report_drops", None)
+            if report is not None:
+                report()
+
     def close(self) -> None:
         """Close the tracers that can be closed."""
         for tracer in self.tracers:

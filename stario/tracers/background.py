@@ -24,6 +24,9 @@ from stario.telemetry import Span
 __all__ = ["BackgroundTracer", "to_json"]
 
 
+_REPORT_EVERY = 10.0  # seconds between reports of dropped spans while running
+
+
 class BackgroundTracer:
     """A bounded queue of ended spans, drained by a thread that writes them in batches."""
 
@@ -35,6 +38,7 @@ class BackgroundTracer:
         self.dropped = 0
         self.written = 0
         self._dropped_told = 0
+        self._last_report = 0.0
         self._queue: deque[Span] = deque()
         self._writing = False  # a batch has left the queue but is not written yet
         self._wake = threading.Event()  # set to drain now rather than at the next interval
@@ -83,6 +87,9 @@ class BackgroundTracer:
                 try:
                     self.write(batch)
                     self.written += len(batch)
+                    if self.dropped > self._dropped_told and time.monotonic() - self._last_report >= _REPORT_EVERY:
+                        self._last_report = time.monotonic()
+                        self.report_drops()  # while running too, at most every few seconds
                 except Exception as exc:  # a tracer must never take the app down
                     print(f"stario: {type(self).__name__} could not write {len(batch)} spans: {exc}", file=sys.stderr)
         finally:
@@ -108,6 +115,10 @@ class BackgroundTracer:
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        self.report_drops()
+
+    def report_drops(self) -> None:
+        """Say on stderr how many spans were dropped since the last report (nothing if none were)."""
         if self.dropped > self._dropped_told:
             self._dropped_told = self.dropped
             print(
