@@ -21,7 +21,8 @@ Topics are dot-separated names (``chat.room1``). A pattern matches topics segmen
 Every subscription has a bounded inbox. `Relay.publish` drops the message into each matching inbox and
 returns at once. When an inbox is full its oldest message is dropped and counted
 (``subscription.dropped``): a slow reader loses old news, and never slows the publisher or makes memory
-grow.
+grow. An inbox holds ``inbox_size`` messages (256 by default), and with ``inbox_bytes`` also at most
+that many bytes of them: 256 messages of 100 KB would be 25 MB for every slow reader.
 
 A subscription ends when its ``async for`` loop ends, however it ends (``break``, an exception, the
 task cancelled because the browser left, the generator around it closed): it is removed as soon as
@@ -34,13 +35,15 @@ A relay belongs to one event loop's thread. To publish from another thread, hand
 
 from __future__ import annotations
 
+import json
+from collections import deque
 from collections.abc import Awaitable
 from typing import Any, NamedTuple
 
 from stario.feed import Feed
 from stario.telemetry import Span
 
-__all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE"]
+__all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE", "message_size"]
 
 DEFAULT_INBOX_SIZE = 256
 """How many unread messages a subscription keeps, unless told otherwise."""
@@ -57,11 +60,15 @@ class Relay:
     """Publish messages on topics; every subscription whose pattern matches gets them in its inbox.
 
     ``inbox_size`` is the default number of unread messages a subscription keeps before it starts
-    dropping the oldest.
+    dropping the oldest; ``inbox_bytes``, when given, the default number of bytes of them (a
+    message's size: its length as bytes or UTF-8 text, of its HTML, its encoded Datastar event,
+    or its JSON). A single message bigger than that is kept alone.
     """
 
-    def __init__(self, inbox_size: int = DEFAULT_INBOX_SIZE) -> None:
+    def __init__(self, inbox_size: int = DEFAULT_INBOX_SIZE, *, inbox_bytes: int | None = None) -> None:
         self.inbox_size = _check_size(inbox_size)
+        self.inbox_bytes = _check_bytes(inbox_bytes)
+        self._sized: tuple[int, int] = (0, 0)  # (publish number, size) of the message being published
         self.closed = False
         # Exact topics are a dict lookup; wildcard patterns are scanned, once per distinct pattern
         # however many subscribe to it. Both hold immutable tuples of inboxes, and `_wild` itself is
@@ -104,13 +111,14 @@ class Relay:
         *patterns: str,
         with_topic: bool = False,
         inbox_size: int | None = None,
+        inbox_bytes: int | None = None,
         span: Span | None = None,
     ) -> Subscription:
         """Subscribe to the topics matching any of ``patterns``, from now on.
 
         Iterate the result with ``async for`` (or use it with ``async with``). Each item is the
         message as published, or a `Message` (``topic, data``) with ``with_topic=True``.
-        ``inbox_size`` overrides the relay's default. With ``span``, lost messages are recorded on
+        ``inbox_size`` and ``inbox_bytes`` override the relay's defaults. With ``span``, lost messages are recorded on
         it: a ``relay.dropped`` event (``topic`` of the first message lost, ``dropped`` how many)
         when the subscription next reads or ends.
         """
@@ -120,7 +128,11 @@ class Relay:
             raise TypeError("subscribe() needs at least one pattern, such as 'room.1' or 'room.*'")
         split = {pattern: _split_pattern(pattern) for pattern in patterns}  # also drops repeats
         size = self.inbox_size if inbox_size is None else _check_size(inbox_size)
-        inbox = _Inbox(self, tuple(split), size, with_topic, span)
+        max_bytes = self.inbox_bytes if inbox_bytes is None else _check_bytes(inbox_bytes)
+        if max_bytes is None:
+            inbox = _Inbox(self, tuple(split), size, with_topic, span)
+        else:
+            inbox = _ByteBoundedInbox(self, tuple(split), size, with_topic, span, max_bytes)
         for pattern, parts in split.items():
             if "*" in parts or ">" in parts:
                 self._add_wildcard(pattern, parts, inbox)
@@ -149,6 +161,14 @@ class Relay:
         self.closed = True
         for inbox in tuple(self._inboxes):
             inbox.close()
+
+    def size_of(self, message: Any, sequence: int) -> int:
+        """The size of the message of publish number ``sequence``, measured once per publish."""
+        measured_for, size = self._sized
+        if measured_for != sequence:
+            size = message_size(message)
+            self._sized = (sequence, size)
+        return size
 
     def _add_wildcard(self, pattern: str, parts: tuple[str, ...], inbox: _Inbox) -> None:
         entry = self._wild.get(pattern)
@@ -211,6 +231,11 @@ class Subscription:
     def inbox_size(self) -> int:
         """How many unread messages the inbox keeps before dropping the oldest."""
         return self._inbox.size
+
+    @property
+    def pending_bytes(self) -> int | None:
+        """How many bytes of messages wait unread, when the inbox is bounded in bytes (else None)."""
+        return getattr(self._inbox, "held_bytes", None)
 
     @property
     def closed(self) -> bool:
@@ -300,6 +325,72 @@ class _Inbox(Feed[tuple[str, Any]]):
             self.report_drops()
 
 
+class _ByteBoundedInbox(_Inbox):
+    """An inbox that also bounds the bytes it holds: the oldest go until the newest fits."""
+
+    __slots__ = ("relay", "max_bytes", "held_bytes", "_sizes")
+
+    def __init__(self, relay: Relay, patterns: tuple[str, ...], size: int, with_topic: bool, span: Span | None, max_bytes: int):
+        super().__init__(relay, patterns, size, with_topic, span)
+        self.relay = relay
+        self.max_bytes = max_bytes
+        self.held_bytes = 0
+        self._sizes: deque[int] = deque()
+
+    def put(self, item: tuple[str, Any]) -> bool:
+        """Queue ``item``, first dropping the oldest messages while it would not fit (in count or bytes)."""
+        if self.closed:
+            return False
+        size = self.relay.size_of(item[1], self.sequence)
+        items, sizes = self._items, self._sizes
+        while items and (len(items) >= self._size or self.held_bytes + size > self.max_bytes):
+            self._dropped_oldest(items[0])
+            items.popleft()
+            self.held_bytes -= sizes.popleft()
+            self.dropped += 1
+        items.append(item)
+        sizes.append(size)
+        self.held_bytes += size
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        return True
+
+    async def get(self) -> Any:
+        """The next message; its bytes no longer count against the inbox."""
+        items = self._items
+        while not items:
+            await self._wait()
+        if self.unreported:
+            self.report_drops()
+        topic, message = items.popleft()
+        self.held_bytes -= self._sizes.popleft()
+        return Message(topic, message) if self.with_topic else message
+
+    def close(self) -> None:
+        """Unsubscribe and discard the unread messages."""
+        self._sizes.clear()
+        self.held_bytes = 0
+        super().close()
+
+
+def message_size(message: Any) -> int:
+    """About how many bytes ``message`` stands for (for ``inbox_bytes``)."""
+    if isinstance(message, (bytes, bytearray, memoryview)):
+        return len(message)
+    if isinstance(message, str):
+        return len(message) if message.isascii() else len(message.encode("utf-8", "replace"))
+    encode = getattr(message, "encode", None)
+    if callable(encode) and hasattr(message, "type"):  # a Datastar event
+        return message_size(encode())
+    if hasattr(message, "__html__"):
+        return message_size(message.__html__())
+    try:
+        return len(json.dumps(message, default=str))
+    except (TypeError, ValueError):
+        return len(repr(message))
+
+
 class _Wildcard:
     """A pattern with ``*`` or ``>``, pre-split, and the inboxes subscribed to it."""
 
@@ -348,6 +439,12 @@ def _check_topic(topic: str) -> None:
         or topic[-1] == "."
     ):
         raise ValueError(f"a topic is a dot-separated name without wildcards, such as 'room.1'; got {topic!r}")
+
+
+def _check_bytes(size: int | None) -> int | None:
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError(f"inbox_bytes is a number of bytes >= 1 (or None for no byte bound); got {size!r}")
+    return size
 
 
 def _check_size(size: int) -> int:

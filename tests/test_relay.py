@@ -388,3 +388,54 @@ def test_a_command_publishes_and_every_open_stream_receives_it(no_gc):
                 assert event.elements == '<p id="last">hello &lt;all&gt;</p>'
         # Both clients left: their streams ended and took their subscriptions with them.
         assert relay.subscriber_count() == 0
+
+
+# -- inboxes bounded in bytes (issue 13) ----------------------------------------------------------------
+
+
+def test_an_inbox_bounded_in_bytes_keeps_the_newest_that_fit():
+    import asyncio
+
+    from stario.relay import Relay
+
+    async def main():
+        relay = Relay(inbox_bytes=1_000_000)
+        subscription = relay.subscribe("big")
+        for n in range(256):
+            relay.publish("big", f"{n:04d}" + "x" * 99_996)  # 100 KB each
+        assert subscription.pending == 10 and subscription.pending_bytes == 1_000_000
+        assert subscription.dropped == 246
+        first = await subscription.__anext__()
+        assert first.startswith("0246") and subscription.pending_bytes == 900_000
+        subscription.close()
+
+    asyncio.run(main())
+
+
+def test_byte_bounds_per_subscription_and_a_message_too_big_is_kept_alone():
+    import asyncio
+
+    from stario.html import p
+    from stario.relay import Relay, message_size
+
+    async def main():
+        relay = Relay()
+        small = relay.subscribe("t", inbox_bytes=50)
+        unbounded = relay.subscribe("t")
+        relay.publish("t", "a" * 30)
+        relay.publish("t", "b" * 30)
+        assert small.pending == 1 and small.dropped == 1 and unbounded.pending == 2
+        relay.publish("t", "c" * 500)
+        assert small.pending == 1 and await small.__anext__() == "c" * 500
+        assert unbounded.pending_bytes is None
+        assert message_size("é") == 2 and message_size(b"abc") == 3 and message_size(p("hi")) == len("<p>hi</p>")
+        assert message_size({"a": 1}) == len('{"a": 1}')
+
+    asyncio.run(main())
+
+
+def test_inbox_bytes_must_be_positive():
+    from stario.relay import Relay
+
+    with pytest.raises(ValueError, match="inbox_bytes"):
+        Relay(inbox_bytes=0)

@@ -117,6 +117,35 @@ def test_dropped_spans_are_reported_when_the_tracer_closes(capsys):
     assert capsys.readouterr().err == ""  # said once
 
 
+def test_the_sqlite_tracer_writes_its_backlog_and_reports_drops_when_the_app_stops(tmp_path, capsys):
+    """Lifespan shutdown flushes (a SIGTERM may end the process right after) and reports drops."""
+    import asyncio
+    import sqlite3
+
+    from stario import Query, Stario
+    from stario.tracers.sqlite import SQLiteTracer
+
+    async def home(c):
+        return "hi"
+
+    tracer = SQLiteTracer(tmp_path / "t.db", max_queue=3)
+    app = Stario(Query("/", home), tracer=tracer)
+
+    async def run():
+        await app.startup()
+        for n in range(8):  # the writer thread drains every 50 ms: most of these overflow the queue
+            Span(f"s{n}", tracer).end()
+        await app.shutdown()
+
+    asyncio.run(run())
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        written = db.execute("select count(*) from spans").fetchone()[0]
+    assert written == tracer.written and written + tracer.dropped == 9  # 8 spans and server.startup
+    # The writer drains every 50 ms, and the 8 spans end within microseconds: the queue of 3 overflowed.
+    assert tracer.dropped > 0 and f"SQLiteTracer dropped {tracer.dropped} spans" in capsys.readouterr().err
+    tracer.close()
+
+
 class SlowJSONTracer(JSONTracer):
     def write(self, spans):
         time.sleep(0.3)  # a slow disk
