@@ -61,6 +61,11 @@ class Owner:
         return self.name if self.kind == "lessons" else f"toy:{self.name}"
 
     @property
+    def folder(self) -> Path:
+        """The lesson's or toy's folder (its data files, such as a stylesheet, are there)."""
+        return self.lesson.path if self.lesson is not None else self.toy.path  # type: ignore[union-attr]
+
+    @property
     def starting_code(self) -> str:
         """The lesson's app.py, or the toy's, as it ships."""
         return self.lesson.app_code if self.lesson is not None else self.toy.code  # type: ignore[union-attr]
@@ -512,7 +517,7 @@ async def run_updates(pg: Playground, owner: Owner, code: str) -> AsyncIterator[
     """Run ``code``: the status as it goes (the live stream shows the preview and the rest)."""
     yield {"_stale": False, "_errorLine": 0}
     yield pages.status_view({"state": "starting", "text": "starting…"})
-    result = await pg.runner.run(code, owner=owner.key)
+    result = await pg.runner.run(code, owner=owner.key, path=str(owner.folder / "app.py"))
     activity = pg.activity
     yield pages.status_view(activity.status)
     yield pages.errors_view(list(activity.errors), activity.status)

@@ -4,8 +4,10 @@ It imports Stario and uvicorn first (so a spare waiting here is warm), binds its
 file only this user can reach: a browser, or anyone else, cannot), says ``waiting``, then reads
 one JSON line from stdin, the job:
 
-- ``{"mode": "serve", "code": ..., "filename": "app.py"}``: run the code as a module, find
-  ``app`` and serve it with uvicorn on the socket until killed;
+- ``{"mode": "serve", "code": ..., "filename": "app.py", "path": "/lessons/NN-slug/app.py"}``:
+  run the code as a module (its ``__file__`` is ``path``, so files next to the lesson's or toy's
+  ``app.py``, such as a stylesheet, are found), find ``app`` and serve it with uvicorn on the
+  socket until killed;
 - ``{"mode": "check", "code": ..., "lesson": "/path/to/lessons/NN-slug"}``: run the lesson's
   checks against the code (`stario.lessons.run_checks`), report, exit.
 
@@ -321,10 +323,10 @@ def _compile(control: Control, code: str, filename: str) -> types.CodeType:
     raise AssertionError("unreachable")
 
 
-def _import(control: Control, compiled: types.CodeType, filename: str, reserve: list[bytearray]) -> types.ModuleType:
+def _import(control: Control, compiled: types.CodeType, filename: str, reserve: list[bytearray], path: str) -> types.ModuleType:
     name = os.path.splitext(os.path.basename(filename))[0] or "app"
     module = types.ModuleType(name)
-    module.__file__ = filename
+    module.__file__ = path  # where the code came from: Path(__file__).parent finds its files
     sys.modules[name] = module
     try:
         exec(compiled, module.__dict__)
@@ -361,7 +363,7 @@ def serve(control: Control, job: dict[str, object], sock: socket.socket, watchdo
     compiled = _compile(control, code, filename)
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     watchdog.expect(import_seconds, f"the code did not finish importing within {import_seconds:g} s (an endless loop, or a long sleep?)")
-    module = _import(control, compiled, filename, reserve)
+    module = _import(control, compiled, filename, reserve, str(job.get("path") or filename))
     watchdog.done()
 
     app = module.__dict__.get("app")

@@ -190,8 +190,12 @@ class Runner:
         else:
             await self._ensure_spare()
 
-    async def run(self, code: str, *, owner: str = "", filename: str = "app.py") -> RunResult:
-        """Kill the current child, run ``code`` in the spare (or a new child), and wait until it serves or fails."""
+    async def run(self, code: str, *, owner: str = "", filename: str = "app.py", path: str | None = None) -> RunResult:
+        """Kill the current child, run ``code`` in the spare (or a new child), and wait until it serves or fails.
+
+        ``path`` is the file the code stands for (a lesson's or toy's ``app.py``): the code's
+        ``__file__``, so it finds the files beside it. Tracebacks still say ``filename``.
+        """
         async with self._lock:
             self._stopped = False
             started = time.perf_counter()
@@ -208,7 +212,7 @@ class Runner:
             # says where it was; waiting longer here is only the backstop for a child that hangs.
             backstop = 2 * self.startup_timeout + 2
             try:
-                answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename}, backstop)
+                answer = await self._deliver(child, {"mode": "serve", "code": code, "filename": filename, "path": path or filename}, backstop)
             except asyncio.CancelledError:
                 # The page that asked went away (a reload, say): the half-started app goes too.
                 self._current = None

@@ -99,7 +99,11 @@ async def serve(
     token = load_token(folder, fresh=new_token)
     store = Store()
     activity = Activity()
-    runner = Runner(report=activity.record)
+    # The learner's code runs in a scratch folder of the playground's own, so a SQLite file or a
+    # trace an app writes lands there, not in whatever folder the playground was started from.
+    scratch = folder / "runs"
+    scratch.mkdir(parents=True, exist_ok=True)
+    runner = Runner(report=activity.record, cwd=str(scratch))
     proxy = PreviewProxy(runner, report=activity.record)
     playground = Playground(store, runner, activity, preview_port, token)
     app = build_app(playground)

@@ -30,7 +30,7 @@ class FakeRunner:
         self.checked: list[str] = []
         self.runs = itertools.count(1)
 
-    async def run(self, code: str, *, owner: str = "") -> RunResult:
+    async def run(self, code: str, *, owner: str = "", path: str | None = None) -> RunResult:
         self.codes.append(code)
         run = next(self.runs)
         self.activity.record({"kind": "status", "run": run, "owner": owner, "state": "starting", "text": "starting…"})

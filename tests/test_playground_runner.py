@@ -108,6 +108,37 @@ def test_a_good_app_serves_on_its_unix_socket_and_reports_its_spans():
     with_runner(test)
 
 
+def test_the_code_finds_files_beside_its_lesson_or_toy_and_writes_in_the_runners_folder(tmp_path):
+    """``__file__`` is the path the code stands for (a stylesheet beside it is found); the working
+    folder is the runner's (a SQLite file lands there); tracebacks still say app.py."""
+    toy = tmp_path / "toy"
+    (toy / "static").mkdir(parents=True)
+    (toy / "static" / "style.css").write_text("p { color: teal }")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code = (
+        "from pathlib import Path\n"
+        "from stario import Query, Stario\n"
+        "Path('made-here.txt').write_text('x')\n"
+        "async def home(c):\n"
+        "    return c.app.static_url('style.css')\n"
+        "app = Stario(Query('/', home))\n"
+        "app.static('/static', Path(__file__).parent / 'static')\n"
+    )
+
+    async def test(runner, records):
+        result = await runner.run(code, path=str(toy / "app.py"))
+        assert result.ok, result
+        status, url = await asyncio.to_thread(fetch, runner.upstream)
+        assert status == 200 and url.startswith("/static/style.")
+        assert (200, "p { color: teal }") == await asyncio.to_thread(fetch, runner.upstream, url)
+        assert (scratch / "made-here.txt").exists() and not (toy / "made-here.txt").exists()
+        crashed = await runner.run("x = 1\nraise ValueError('boom')\n", path=str(toy / "app.py"))
+        assert crashed.line == 2 and "app.py" in crashed.traceback and str(toy) not in crashed.traceback
+
+    with_runner(test, cwd=str(scratch))
+
+
 def test_the_child_listens_on_no_tcp_port():
     """The learner's app is reachable only through the playground: a Unix socket, no port."""
 

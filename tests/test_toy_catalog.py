@@ -58,3 +58,9 @@ def test_the_command_line_lists_and_adds(tmp_path):
     assert again.returncode == 1 and "--force" in again.stderr
     unknown = subprocess.run([sys.executable, "-m", "stario", "toys", "add", "nope"], cwd=tmp_path, capture_output=True, text=True)
     assert unknown.returncode == 1 and "no toy called 'nope'" in unknown.stderr
+
+
+def test_adding_the_polls_toy_copies_its_stylesheet_and_its_tests(tmp_path):
+    target = add_toy("polls", tmp_path / "polls")
+    assert (target / "static" / "style.css").is_file() and (target / "test_polls.py").is_file()
+    assert not list(target.rglob("__pycache__"))
