@@ -22,27 +22,13 @@ import statistics
 import time
 from typing import Any
 
+from dispatch import SCOPE, receive, send  # the same prebuilt GET / as dispatch.py
 from stario import Query, Stario
 from stario.testing import TestClient
 
 KEY = "bench-key-" + "x" * 32
 BODY = b"Hello, world!"
 
-SCOPE: dict[str, Any] = {
-    "type": "http",
-    "asgi": {"version": "3.0", "spec_version": "2.3"},
-    "http_version": "1.1",
-    "server": ("127.0.0.1", 8000),
-    "client": ("127.0.0.1", 50000),
-    "scheme": "http",
-    "method": "GET",
-    "root_path": "",
-    "path": "/",
-    "raw_path": b"/",
-    "query_string": b"",
-    "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"bench"), (b"accept", b"*/*")],
-    "state": {},
-}
 
 
 async def plain(c, w) -> None:
@@ -69,14 +55,6 @@ def signed_cookie() -> bytes:
     with TestClient(Stario(Query("/", login), secret_key=KEY)) as client:
         client.get("/")
         return f"stario_session={client.cookies['stario_session']}".encode()
-
-
-async def receive() -> dict[str, Any]:
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
-async def send(message: dict[str, Any]) -> None:
-    pass
 
 
 async def check(name: str, app: Any, scope: dict[str, Any]) -> None:

@@ -357,7 +357,11 @@ class _ByteBoundedInbox(_Inbox):
         return True
 
     async def get(self) -> Any:
-        """The next message; its bytes no longer count against the inbox."""
+        """The next message; its bytes no longer count against the inbox.
+
+        `_Inbox.get` again, plus the size bookkeeping: kept apart so the plain inbox, read once
+        per message per subscriber on every publish, pays for no hook it does not need.
+        """
         items = self._items
         while not items:
             await self._wait()

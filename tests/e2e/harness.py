@@ -174,3 +174,18 @@ def goto_with_clock(page, url: str) -> None:
     page.clock.pause_at(CLOCK_START + timedelta(seconds=1))
     goto(page, url)
     page.clock.run_for(0)
+
+
+SCREEN_SIZES = ((1280, 720), (1440, 900))
+"""The window sizes pages are looked at in (the house rule)."""
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> None:
+    """Save ``page`` as ``NAME-WxH.png`` at each of `SCREEN_SIZES`, in the folder named by
+    ``STARIO_SCREENSHOTS``; nothing when it is unset (a normal test run)."""
+    folder = os.environ.get("STARIO_SCREENSHOTS")
+    if not folder:
+        return
+    for width, height in SCREEN_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}x{height}.png"), full_page=full_page)

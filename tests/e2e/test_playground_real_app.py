@@ -4,13 +4,12 @@ a plain form, and the session refuses a second one once the learner has solved t
 With ``STARIO_SCREENSHOTS=<folder>`` the playground is saved as PNGs at 1280x720 and 1440x900.
 """
 
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from stario.lessons import load_lessons
+from tests.e2e.harness import screenshot
 from tests.e2e.playground import playground_process, run_and_wait, type_code
 
 LESSON = next(lesson for lesson in load_lessons() if lesson.path.name == "17-a-real-app")
@@ -20,15 +19,6 @@ LESSON = next(lesson for lesson in load_lessons() if lesson.path.name == "17-a-r
 def playground(tmp_path_factory):
     with playground_process(tmp_path_factory.mktemp("playground-data")) as pg:
         yield pg
-
-
-def screenshot(page, name: str) -> None:
-    folder = os.environ.get("STARIO_SCREENSHOTS")
-    if not folder:
-        return
-    for width, height in ((1280, 720), (1440, 900)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(Path(folder) / f"lesson17-{name}-{width}x{height}.png"))
 
 
 def test_the_real_app_runs_styled_and_the_solution_refuses_a_second_vote(page, playground):
@@ -42,7 +32,7 @@ def test_the_real_app_runs_styled_and_the_solution_refuses_a_second_vote(page, p
     preview.get_by_role("button", name="Vote").click()
     expect(preview.locator(".notice")).to_have_text("Thanks for voting.")
     expect(preview.locator("#count-tea")).to_have_text("1")
-    screenshot(page, "voted")
+    screenshot(page, "lesson17-voted")
     type_code(page, LESSON.solution_code)
     run_and_wait(page)
     for expected in ("1", None):
@@ -54,4 +44,4 @@ def test_the_real_app_runs_styled_and_the_solution_refuses_a_second_vote(page, p
     expect(preview.locator("#count-coffee")).to_have_text("1")
     page.click("#check")
     expect(page.locator("#checks")).to_contain_text("All checks pass", timeout=20000)
-    screenshot(page, "checked")
+    screenshot(page, "lesson17-checked")

@@ -3,13 +3,12 @@
 With ``STARIO_SCREENSHOTS=<folder>`` the pages are also saved as PNGs at 1280x720 and 1440x900.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.harness import goto
+from tests.e2e.harness import goto, screenshot
 from tests.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,15 +19,6 @@ def polls(tmp_path):
     env = {"POLLS_DB": str(tmp_path / "polls.db"), "POLLS_ADMIN_PASSWORD": "s3cret-enough", "STARIO_SECRET_KEY": "k" * 32}
     with serve("toys.polls.app:app", ROOT, env=env) as url:
         yield url
-
-
-def screenshot(page, name: str) -> None:
-    folder = os.environ.get("STARIO_SCREENSHOTS")
-    if not folder:
-        return
-    for width, height in ((1280, 720), (1440, 900)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(Path(folder) / f"polls-{name}-{width}x{height}.png"), full_page=True)
 
 
 def start_poll(page, url: str) -> None:
@@ -47,12 +37,12 @@ def start_poll(page, url: str) -> None:
     page.get_by_role("button", name="Start the poll").click()
     expect(page.locator("ul.error li")).to_have_count(2)
     expect(page.locator("input[name=question]")).to_have_value("?")
-    screenshot(page, "admin-errors")
+    screenshot(page, "polls-admin-errors", full_page=True)
     page.fill("input[name=question]", "Which tea for the team room?")
     page.fill("textarea[name=options]", "Green\nBlack\nMint")
     page.get_by_role("button", name="Start the poll").click()
     expect(page.locator(".notice")).to_have_text("Poll started.")
-    screenshot(page, "admin")
+    screenshot(page, "polls-admin", full_page=True)
 
 
 def test_an_admin_starts_a_poll_and_two_visitors_see_the_votes_live(new_page, polls):
@@ -62,7 +52,7 @@ def test_an_admin_starts_a_poll_and_two_visitors_see_the_votes_live(new_page, po
         goto(visitor, polls + "/")
         visitor.click("text=Which tea for the team room?")
         expect(visitor.locator("caption")).to_have_text("0 votes")
-    screenshot(bob, "poll")
+    screenshot(bob, "polls-poll", full_page=True)
     ann.get_by_role("button", name="Vote").click()  # nothing chosen: the browser asks first (required)
     expect(ann).to_have_url(polls + "/polls/1")
     ann.check("text=Mint")
@@ -75,7 +65,7 @@ def test_an_admin_starts_a_poll_and_two_visitors_see_the_votes_live(new_page, po
     bob.check("text=Green")
     bob.get_by_role("button", name="Vote").click()
     expect(ann.locator("caption")).to_have_text("2 votes")
-    screenshot(ann, "voted")
+    screenshot(ann, "polls-voted", full_page=True)
     # Closing the poll: the visitors' tables say so at once.
     admin.get_by_role("button", name="Close").click()
     expect(admin.locator(".notice")).to_have_text("Poll closed.")
