@@ -34,6 +34,7 @@ from stario.context import Context, unknown_attribute_message
 from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
 from stario.exchange import Exchange
 from stario.handlers import Handler, Middleware, adapt, answer
+from stario.relay import start_relays, stop_relays
 from stario.routing import Command, Query, Route, Router
 from stario.sessions import SessionCookies, keys_from_env
 from stario.shutdown import OpenStreams, chain_stop_signals
@@ -477,6 +478,8 @@ class Stario:
                     await result
             self.build()
             span.attr("routes", len(self.router.routes))
+            # Relays that reach other processes listen from now on, in every worker.
+            await start_relays()
 
     def stop_streams(self) -> int:
         """End every open SSE stream, and any that opens from now on, as for a shutdown; returns
@@ -494,6 +497,7 @@ class Stario:
         try:
             await self._teardown_bootstrap()
         finally:
+            await stop_relays()
             _flush_tracer(self.tracer)
 
     async def _teardown_bootstrap(self) -> None:

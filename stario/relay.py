@@ -31,19 +31,31 @@ and is the way to subscribe *before* sending a first render, so that no message 
 
 A relay belongs to one event loop's thread. To publish from another thread, hand the call to the loop:
 ``loop.call_soon_threadsafe(relay.publish, topic, message)``.
+
+**Across processes.** With ``STARIO_RELAY=redis://host:6379/0`` (or ``postgresql://...``) in the
+environment, or ``Relay(backend=...)`` in code, the same relay also reaches every other process
+using that broker: several workers, several machines. The code does not change. Messages must
+then be JSON-serialisable (HTML arrives as HTML). Every app's lifespan starts the relays'
+listeners in each worker (and stops them); see `stario.relay_bridge` for the guarantees.
+``Relay(backend="local")`` stays in process whatever the environment says.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import weakref
 from collections import deque
 from collections.abc import Awaitable
 from typing import Any, NamedTuple
 
 from stario.feed import Feed
+from stario.relay_bridge import Backend, Bridge
 from stario.telemetry import Span
 
-__all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE", "message_size"]
+__all__ = ["Relay", "Subscription", "Message", "DEFAULT_INBOX_SIZE", "message_size", "start_relays", "stop_relays"]
+
+_BRIDGED: weakref.WeakSet[Relay] = weakref.WeakSet()  # the relays with a backend, for the app's lifespan
 
 DEFAULT_INBOX_SIZE = 256
 """How many unread messages a subscription keeps, unless told otherwise."""
@@ -63,10 +75,16 @@ class Relay:
     dropping the oldest; ``inbox_bytes``, when given, the default number of bytes of them (a
     message's size: its length as bytes or UTF-8 text, of its HTML, its encoded Datastar event,
     or its JSON). A single message bigger than that is kept alone.
+
+    ``backend`` reaches other processes: a URL (``redis://...``, ``postgresql://...``), a backend
+    object, or ``"local"`` for this process only. Left out, ``STARIO_RELAY`` decides.
     """
 
-    def __init__(self, inbox_size: int = DEFAULT_INBOX_SIZE, *, inbox_bytes: int | None = None) -> None:
+    def __init__(
+        self, inbox_size: int = DEFAULT_INBOX_SIZE, *, inbox_bytes: int | None = None, backend: str | Backend | None = None
+    ) -> None:
         self.inbox_size = _check_size(inbox_size)
+        self._bridge = _bridge_for(self, backend)
         self.inbox_bytes = _check_bytes(inbox_bytes)
         self._sized: tuple[int, int] = (0, 0)  # (publish number, size) of the message being published
         self.closed = False
@@ -85,6 +103,13 @@ class Relay:
         Never blocks and never waits for a reader: a full inbox drops its oldest message instead.
         """
         _check_topic(topic)
+        bridge = self._bridge
+        if bridge is not None:
+            bridge.send(topic, message)  # to the other processes (checked and queued; never waits)
+        return self._deliver(topic, message)
+
+    def _deliver(self, topic: str, message: Any) -> int:
+        """Deliver to this process's subscriptions (a publish here, or a message from another process)."""
         # A subscription with several patterns may match a topic more than once; the publish's
         # number, stamped on each inbox it reaches, lets an inbox take the message only the first
         # time. (Inline rather than in a method: this loop runs once per subscriber.)
@@ -139,6 +164,11 @@ class Relay:
             else:
                 self._exact[pattern] = self._exact.get(pattern, ()) + (inbox,)
         self._inboxes.add(inbox)
+        bridge = self._bridge
+        if bridge is not None:
+            bridge.watch(inbox.patterns)
+            if not bridge.running:
+                bridge.start()  # normally started by the app's lifespan; this covers a relay made later
         return Subscription(inbox)
 
     def subscriber_count(self, topic: str | None = None) -> int:
@@ -177,7 +207,42 @@ class Relay:
         else:
             entry.inboxes += (inbox,)
 
+    @property
+    def backend(self) -> Backend | None:
+        """The broker this relay reaches other processes through, or None (this process only)."""
+        return self._bridge.backend if self._bridge is not None else None
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Counts for the cross-process link: ``failed`` sends, ``missed`` and ``received`` messages."""
+        bridge = self._bridge
+        if bridge is None:
+            return {"backend": "local", "subscriptions": len(self._inboxes)}
+        return {
+            "backend": bridge.backend.name, "connected": bridge.connected, "subscriptions": len(self._inboxes),
+            "failed": bridge.failed, "missed": bridge.missed, "received": bridge.received,
+        }  # fmt: skip
+
+    async def start(self, timeout: float = 2.0) -> None:
+        """Start listening to the broker and wait (up to ``timeout``) until it answers; the app's
+        lifespan does this for every relay with a backend. Nothing to do for a local relay."""
+        if self._bridge is not None:
+            self._bridge.start()
+            await self._bridge.wait_connected(timeout)
+
+    async def stop(self) -> None:
+        """Stop listening to the broker (what is queued is sent first, for a moment)."""
+        if self._bridge is not None:
+            await self._bridge.stop()
+
+    def _report_missed(self, origin: str, count: int) -> None:
+        for inbox in self._inboxes:
+            if inbox.span is not None:
+                inbox.span.event("relay.missed", missed=count, cause="messages from another process never arrived (broker unreachable?)")
+
     def _remove(self, inbox: _Inbox) -> None:
+        if self._bridge is not None and inbox in self._inboxes:
+            self._bridge.unwatch(inbox.patterns)
         self._inboxes.discard(inbox)
         for pattern in inbox.patterns:
             exact = self._exact.get(pattern)
@@ -195,7 +260,8 @@ class Relay:
                     self._wild = {key: value for key, value in self._wild.items() if key != pattern}
 
     def __repr__(self) -> str:
-        return f"<Relay subscriptions={len(self._inboxes)} inbox_size={self.inbox_size}>"
+        where = self._bridge.backend.name if self._bridge is not None else "local"
+        return f"<Relay {where} subscriptions={len(self._inboxes)} inbox_size={self.inbox_size}>"
 
 
 class Subscription:
@@ -443,6 +509,31 @@ def _check_topic(topic: str) -> None:
         or topic[-1] == "."
     ):
         raise ValueError(f"a topic is a dot-separated name without wildcards, such as 'room.1'; got {topic!r}")
+
+
+def _bridge_for(relay: Relay, backend: str | Backend | None) -> Bridge | None:
+    if backend is None:
+        backend = os.environ.get("STARIO_RELAY") or None
+    if backend is None or backend == "local":
+        return None
+    if isinstance(backend, str):
+        from stario.relay_backends import backend_from_url
+
+        backend = backend_from_url(backend)
+    _BRIDGED.add(relay)
+    return Bridge(backend, relay._deliver, relay._report_missed)
+
+
+async def start_relays(timeout: float = 2.0) -> None:
+    """Start every relay with a backend made in this process (the app's lifespan calls it)."""
+    for relay in list(_BRIDGED):
+        await relay.start(timeout)
+
+
+async def stop_relays() -> None:
+    """Stop them (the app's lifespan calls it when the server stops)."""
+    for relay in list(_BRIDGED):
+        await relay.stop()
 
 
 def _check_bytes(size: int | None) -> int | None:
