@@ -3,6 +3,7 @@
 Run it with ``stario serve toys.chat.app:app`` (or, after ``stario toys add chat``, ``stario serve chat.app:app``).
 """
 
+import secrets
 from collections import deque
 from itertools import count
 
@@ -16,11 +17,15 @@ ROOM = "chat.lobby"
 relay = Relay(inbox_size=64)  # a reader that falls behind loses its oldest unread messages
 history: deque = deque(maxlen=50)  # the last messages, shown to whoever joins
 ids = count(1)
+PROCESS = secrets.token_hex(4)  # tells this process's messages from other workers' (see the README)
 
 
 def message_item(message: dict) -> str:
-    # Names and texts are the users' own words: the tag functions escape them.
-    return li({"id": f"msg-{message['id']}"}, b({"class": "name"}, message["name"]), ": ", span(message["text"]))
+    # Names and texts are the users' own words: the tag functions escape them. Ids count up in
+    # each process, so a message from another worker gets that worker's mark in its element id.
+    origin = message.get("from", PROCESS)
+    element_id = f"msg-{message['id']}" if origin == PROCESS else f"msg-{origin}-{message['id']}"
+    return li({"id": element_id}, b({"class": "name"}, message["name"]), ": ", span(message["text"]))
 
 
 def error_box(text: str = "") -> str:
@@ -52,12 +57,12 @@ async def messages(c: Context):
     async with relay.subscribe(ROOM, span=c.span) as inbox:
         # Subscribed before the first yield, so nothing published from now on is missed.
         yield p({"id": "status"}, "connected")
-        seen = 0
+        shown = set()
         for message in list(history):
-            seen = message["id"]
+            shown.add((message.get("from"), message["id"]))
             yield PatchElements(message_item(message), selector="#messages", mode="append")
         async for message in inbox:
-            if message["id"] <= seen:
+            if (message.get("from"), message["id"]) in shown:
                 continue  # already sent with the history
             yield PatchElements(message_item(message), selector="#messages", mode="append")
 
@@ -77,7 +82,7 @@ async def send(c: Context):
         yield error_box("That is too long (names up to 30 characters, messages up to 500).")
         return
     with c.span.step("chat.publish", room=ROOM) as step:
-        message = {"id": next(ids), "name": name, "text": text}
+        message = {"id": next(ids), "from": PROCESS, "name": name, "text": text}
         history.append(message)
         step.attr("chat.readers", relay.publish(ROOM, message))
     yield error_box()
