@@ -68,7 +68,13 @@ def choose_terminal_view(environ: MutableMapping[str, str] | None = None, stderr
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    view = choose_terminal_view()  # before the app is imported: it reads STARIO_TRACER when it is built
+    if args.workers < 1:
+        raise SystemExit("stario serve: --workers is at least 1")
+    if args.workers > 1 and args.reload:
+        raise SystemExit("stario serve: --reload serves one process; leave out --workers (or --reload)")
+    # The terminal view draws one process's requests: with several workers, spans go where
+    # STARIO_TRACER says (sqlite:FILE collects every worker's in one file).
+    view = choose_terminal_view() if args.workers == 1 else False  # before the app is imported
     load_app(args.app)  # fail here, with a clear message, rather than inside uvicorn
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"stario: serving on {args.host}: reachable from other machines", file=sys.stderr)
@@ -82,6 +88,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         reload=args.reload,
+        workers=args.workers if args.workers > 1 else None,
         log_level=args.log_level,
         # Open SSE streams would otherwise hold a shutdown (Ctrl+C) forever.
         timeout_graceful_shutdown=args.graceful_timeout,
@@ -177,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--reload", action="store_true", help="restart when Python files change (development)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--workers", type=int, default=1,
+        help="processes to serve with (one per core); set STARIO_RELAY so a Relay reaches all of them",
+    )  # fmt: skip
     serve.add_argument("--graceful-timeout", type=float, default=2.0, help="seconds to let open requests finish on shutdown")
     serve.set_defaults(run=_serve)
     spans = commands.add_parser(

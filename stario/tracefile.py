@@ -42,6 +42,7 @@ class Root:
     path: str | None
     http_status: int | None
     spans: int
+    worker: int | None = None  # the process that answered (its pid), when the file records it
 
     @property
     def failed(self) -> bool:
@@ -58,6 +59,8 @@ class TraceFile:
             raise FileNotFoundError(f"no trace file at {path} (run the app with STARIO_TRACER=sqlite:{path})")
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.db.row_factory = sqlite3.Row
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(spans)")}
+        self._worker = "worker" if "worker" in columns else "NULL"  # older files have no worker column
 
     def roots(
         self,
@@ -96,7 +99,8 @@ class TraceFile:
             args.append(int(min_ms * 1_000_000))
         rows = self.db.execute(
             f"""SELECT trace_id, name, start_ns, duration_ns, status, method, path, http_status,
-                       (SELECT COUNT(*) FROM spans AS s WHERE s.trace_id = spans.trace_id) AS count
+                       (SELECT COUNT(*) FROM spans AS s WHERE s.trace_id = spans.trace_id) AS count,
+                       {self._worker} AS worker
                 FROM spans WHERE {' AND '.join(where)} ORDER BY start_ns DESC LIMIT ?""",
             [*args, limit],
         ).fetchall()
@@ -135,10 +139,14 @@ def list_view(roots: list[Root]) -> RenderableType:
     table.add_column("status", justify="right", no_wrap=True)
     table.add_column("duration", justify="right", no_wrap=True)
     table.add_column("spans", justify="right", no_wrap=True)
+    # Several workers wrote the file: say which one answered each request.
+    workers = len({root.worker for root in roots}) > 1
+    if workers:
+        table.add_column("worker", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for root in roots:
         record = {"name": root.name, "status": root.status, "attributes": {"http.status": root.http_status}}
-        table.add_row(
+        cells = [
             drawing.clock(root.start_ns, date=True),
             root.trace_id[:8],
             root.method or "",
@@ -146,8 +154,10 @@ def list_view(roots: list[Root]) -> RenderableType:
             drawing.outcome(record),
             drawing.duration(root.duration_ns),
             str(root.spans),
-            Text("FAILED", style="bold red") if root.failed else "",
-        )
+        ]
+        if workers:
+            cells.append(str(root.worker or ""))
+        table.add_row(*cells, Text("FAILED", style="bold red") if root.failed else "")
     return table
 
 

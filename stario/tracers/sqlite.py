@@ -2,7 +2,9 @@
 
 Chosen with ``STARIO_TRACER=sqlite`` (``traces.db``) or ``STARIO_TRACER=sqlite:PATH``. The file
 is in WAL mode, so it can be read while the app writes it; `SCHEMA` is its one table. Spans are
-inserted in batches by the writer thread, a few hundred rows a statement.
+inserted in batches by the writer thread, a few hundred rows a statement. Several worker
+processes may write one file: each batch is one short transaction, a writer waits up to 10 s for
+another's to end (SQLite's busy timeout), and every row says which process (``worker``) wrote it.
 """
 
 from __future__ import annotations
@@ -32,15 +34,16 @@ CREATE TABLE IF NOT EXISTS spans (
     route        TEXT,                  -- http.route, the pattern
     http_status  INTEGER,               -- http.status
     attributes   TEXT NOT NULL,         -- JSON object
-    events       TEXT NOT NULL          -- JSON list of {name, offset_ns, attributes}
+    events       TEXT NOT NULL,         -- JSON list of {name, offset_ns, attributes}
+    worker       INTEGER                -- the process that wrote it (its pid): several workers share a file
 );
 CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id);
 CREATE INDEX IF NOT EXISTS spans_roots_by_start ON spans (start_ns) WHERE parent_id IS NULL;
 """
 """The SQLite schema `SQLiteTracer` writes (see ``stario spans`` for a reader)."""
 
-_COLUMNS = 14
-_ROWS_PER_INSERT = 256  # 256 x 14 values, well under SQLite's 32,766
+_COLUMNS = 15
+_ROWS_PER_INSERT = 256  # 256 x 15 values, well under SQLite's 32,766
 
 
 @functools.lru_cache(maxsize=8)
@@ -66,8 +69,10 @@ class SQLiteTracer(BackgroundTracer):
     def write(self, spans: list[Span]) -> None:
         """Insert a batch in one transaction, a few hundred rows per statement."""
         values: list[Any] = []
+        worker = os.getpid()
         for span in spans:
             values.extend(_row(span))
+            values.append(worker)
         assert self._db is not None
         step = _ROWS_PER_INSERT * _COLUMNS
         with self._db:
@@ -107,8 +112,12 @@ def _row(span: Span) -> tuple[Any, ...]:
 
 def connect(path: str) -> sqlite3.Connection:
     """Open a trace file for writing, in WAL mode, with the schema in place."""
-    db = sqlite3.connect(path, check_same_thread=False)
+    db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+    db.execute("PRAGMA busy_timeout=10000")  # another worker's batch: wait for it, up to 10 s
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(SCHEMA)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(spans)")}
+    if "worker" not in columns:  # a file written before workers were recorded
+        db.execute("ALTER TABLE spans ADD COLUMN worker INTEGER")
     return db
