@@ -40,7 +40,7 @@ from stario.sessions import SessionCookies, keys_from_env
 from stario.shutdown import OpenStreams, chain_stop_signals
 from stario.state import State
 from stario.staticfiles import StaticFiles
-from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer
+from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer, parse_traceparent
 from stario.tracers import tracer_from_env
 from stario.writer import Writer
 
@@ -328,6 +328,7 @@ class Stario:
         if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
             span.attributes["http.path"] = c.path
+            _continue_callers_trace(span, scope)
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw_path = scope.get("raw_path") or _raw_path(scope).encode()
@@ -558,6 +559,16 @@ def _explain_context_attribute(exc: AttributeError) -> None:
     prefix = "'Context' object has no attribute '"
     if text.startswith(prefix) and text.endswith("'"):
         exc.args = (unknown_attribute_message(text[len(prefix) : -1]),)
+
+
+def _continue_callers_trace(span: Span, scope: dict[str, Any]) -> None:
+    """A request that carries a W3C ``traceparent`` joins the caller's trace."""
+    for name, value in scope["headers"]:
+        if name == b"traceparent":
+            parsed = parse_traceparent(value.decode("latin-1"))
+            if parsed is not None:
+                span.continue_trace(*parsed)
+            return
 
 
 def _flush_tracer(tracer: Tracer) -> None:

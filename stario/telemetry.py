@@ -24,7 +24,13 @@ import time
 import traceback
 from typing import Any, Protocol
 
-__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN"]
+__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN", "parse_traceparent", "REMOTE_PARENT"]
+
+REMOTE_PARENT = "trace.remote_parent"
+"""The attribute holding the span id of a caller in another service (from its ``traceparent``).
+
+Kept as an attribute, not as ``parent_id``: within Stario the request is still a root (it is
+listed by ``stario spans``), while an OpenTelemetry export links it under the caller's span."""
 
 _bits = random.getrandbits
 
@@ -169,6 +175,17 @@ class Span:
     async def __aexit__(self, exc_type, exc, tb) -> None:
         self.__exit__(exc_type, exc, tb)
 
+    @property
+    def traceparent(self) -> str | None:
+        """The W3C ``traceparent`` header for a call this span makes to another service, so the
+        callee's spans join this trace: ``httpx.get(url, headers={"traceparent": c.span.traceparent})``."""
+        return f"00-{self.trace_id:032x}-{self.span_id:016x}-01"
+
+    def continue_trace(self, trace_id: int, remote_parent_id: int) -> None:
+        """Make this (root) span part of a caller's trace (from its ``traceparent`` header)."""
+        self.trace_id = trace_id
+        self.attributes[REMOTE_PARENT] = f"{remote_parent_id:016x}"
+
     def to_dict(self) -> dict[str, Any]:
         """The span as plain data (ids in hex, times in ns), the one format every tracer writes."""
         start = self.start_ns
@@ -238,5 +255,30 @@ class NonRecordingSpan(Span):
     def end(self) -> None:
         """Nothing to hand over."""
 
+    @property
+    def traceparent(self) -> str | None:
+        """None: with no tracer recording, there is no trace to continue."""
+        return None
+
+    def continue_trace(self, trace_id: int, remote_parent_id: int) -> None:
+        """Nothing to continue."""
+
 
 NON_RECORDING_SPAN = NonRecordingSpan()
+
+
+def parse_traceparent(value: str) -> tuple[int, int] | None:
+    """``(trace_id, parent_span_id)`` from a W3C ``traceparent`` header, or None when it is not a valid one."""
+    parts = value.strip().split("-")
+    if len(parts) < 4 or len(parts[0]) != 2 or len(parts[1]) != 32 or len(parts[2]) != 16 or len(parts[3]) != 2:
+        return None
+    if parts[0] == "ff" or (parts[0] == "00" and len(parts) != 4):
+        return None
+    try:
+        trace_id, parent_id = int(parts[1], 16), int(parts[2], 16)
+        int(parts[0], 16), int(parts[3], 16)
+    except ValueError:
+        return None
+    if trace_id == 0 or parent_id == 0 or parts[1] != parts[1].lower() or parts[2] != parts[2].lower():
+        return None
+    return trace_id, parent_id

@@ -90,7 +90,8 @@ def tracer_from_env(value: str | None = None) -> Tracer:
     """The tracer ``STARIO_TRACER`` (or ``value``) names; unset means none (`NoopTracer`).
 
     ``tty``, ``json`` (stdout) or ``json:PATH``, ``sqlite`` (traces.db) or ``sqlite:PATH``,
-    ``memory``, ``noop``; several separated by commas.
+    ``otlp`` or ``otlp:http://collector:4318`` (`stario.tracers.otlp`), ``memory``, ``noop``;
+    several separated by commas.
 
     Unset, the answer is always the `NoopTracer`, in a terminal too: an app built in a REPL or a
     test starts no thread and leaves nothing to run at exit. The terminal view is chosen by
@@ -115,9 +116,13 @@ def tracer_from_env(value: str | None = None) -> Tracer:
             tracers.append(SQLiteTracer(argument or "traces.db"))
         elif kind == "memory":
             tracers.append(MemoryTracer(int(argument) if argument else 1000))
+        elif kind == "otlp":
+            from stario.tracers.otlp import OTLPTracer  # its protobufs only when asked for
+
+            tracers.append(OTLPTracer(argument or None))
         else:
             raise ValueError(
-                f"STARIO_TRACER: unknown tracer {kind!r} in {value!r}; use tty, json[:path], sqlite[:path], memory or noop"
+                f"STARIO_TRACER: unknown tracer {kind!r} in {value!r}; use tty, json[:path], sqlite[:path], otlp[:endpoint], memory or noop"
             )
     if not tracers:
         return NoopTracer()
