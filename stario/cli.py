@@ -111,9 +111,27 @@ def _log_config_for_the_view() -> dict[str, Any]:
     return config
 
 
+def _spans_web(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from stario.tracefile_web import trace_file_app
+
+    try:
+        app = trace_file_app(args.file)
+    except FileNotFoundError as exc:
+        print(f"stario spans: {exc}", file=sys.stderr)
+        return 1
+    print(f"stario spans: {args.file} at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    # Loopback only: a trace holds paths, parameters and tracebacks.
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    return 0
+
+
 def _spans(args: argparse.Namespace) -> int:
     from stario.tracefile import TraceFile, list_view, show, trace_view
 
+    if args.web:
+        return _spans_web(args)
     try:
         trace_file = TraceFile(args.file)
         if args.trace:
@@ -199,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     spans.add_argument("--path", help="only requests whose path starts with this")
     spans.add_argument("--min-ms", type=float, help="only traces that took at least this long")
     spans.add_argument("--limit", type=int, default=20, help="how many traces to list (default 20)")
+    spans.add_argument("--web", action="store_true", help="serve a page over the file on 127.0.0.1: failures and slowest first, waterfalls")
+    spans.add_argument("--port", type=int, default=8002, help="the port for --web (default 8002)")
     spans.set_defaults(run=_spans)
     playground = commands.add_parser(
         "playground", help="open the playground: the course, your code, a live preview", description="Run the playground."

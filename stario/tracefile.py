@@ -50,6 +50,13 @@ class Root:
         return self.status == "error" or (self.http_status or 0) >= 500
 
 
+_ORDERS = {
+    "newest": "start_ns DESC",
+    # Failures first, then the slowest: what someone looking into a problem wants on top.
+    "worst": "(status = 'error' OR COALESCE(http_status, 0) >= 500) DESC, duration_ns DESC",
+}
+
+
 class TraceFile:
     """A read-only view of a trace file."""
 
@@ -57,7 +64,8 @@ class TraceFile:
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"no trace file at {path} (run the app with STARIO_TRACER=sqlite:{path})")
-        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # Read-only; the web view opens it in one thread and reads it on the event loop's.
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(spans)")}
         self._worker = "worker" if "worker" in columns else "NULL"  # older files have no worker column
@@ -69,12 +77,16 @@ class TraceFile:
         status: str | None = None,
         path: str | None = None,
         min_ms: float | None = None,
+        order: str = "newest",
     ) -> list[Root]:
-        """The most recent root spans, newest first, filtered.
+        """The most recent root spans, newest first (or ``order="worst"``: failed first, then the
+        slowest), filtered.
 
         ``status``: a code (``500``), a class (``5xx``), ``error`` (failed: an exception or a 5xx)
         or ``ok``. ``path``: a prefix of the request path. ``min_ms``: slower than this.
         """
+        if order not in _ORDERS:
+            raise ValueError(f"order is one of {', '.join(_ORDERS)}; got {order!r}")
         where = ["parent_id IS NULL"]
         args: list[Any] = []
         if status:
@@ -101,7 +113,7 @@ class TraceFile:
             f"""SELECT trace_id, name, start_ns, duration_ns, status, method, path, http_status,
                        (SELECT COUNT(*) FROM spans AS s WHERE s.trace_id = spans.trace_id) AS count,
                        {self._worker} AS worker
-                FROM spans WHERE {' AND '.join(where)} ORDER BY start_ns DESC LIMIT ?""",
+                FROM spans WHERE {' AND '.join(where)} ORDER BY {_ORDERS[order]} LIMIT ?""",
             [*args, limit],
         ).fetchall()
         return [Root(*row) for row in rows]
