@@ -12,6 +12,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -95,14 +96,37 @@ def redis_server() -> Iterator[Redis]:
 
 @dataclass
 class Postgres:
-    """A running Postgres: its URL."""
+    """A running Postgres cluster of its own: its URL, and `stop` / `start` for fault tests."""
 
     port: int
-    socket_dir: Path
+    folder: Path
+    program: str
+    as_user: list[str]
+    process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"postgresql://stario@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        log = open(self.folder / "postgres.log", "ab")
+        self.process = subprocess.Popen(
+            [*self.as_user, self.program, "-D", str(self.folder / "data"), "-p", str(self.port), "-k", str(self.folder),
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        _wait_for_port(self.port, self.process, "postgres")
+        _wait_until_accepting(self.url)
+
+    def stop(self) -> None:
+        """Stop at once (immediate shutdown: connections are cut, as when the server goes away)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @contextlib.contextmanager
@@ -114,35 +138,21 @@ def postgres_server() -> Iterator[Postgres]:
         pytest.skip("Postgres is not installed (Debian: apt-get install postgresql; scripts/test does it as root)")
     as_user: list[str] = []
     if os.geteuid() == 0:  # Postgres will not run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
+        # setpriv execs the program itself (runuser would stay in between and keep signals from it)
+        as_user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
     folder = Path(tempfile.mkdtemp(prefix="stario-postgres-"))
-    data = folder / "data"
     if as_user:
         shutil.chown(folder, "postgres")
+    server = Postgres(free_port(), folder, postgres, as_user)
     try:
         subprocess.run(
-            [*as_user, initdb, "-D", str(data), "-U", "stario", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            [*as_user, initdb, "-D", str(folder / "data"), "-U", "stario", "--auth=trust", "-E", "UTF8", "--no-sync"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
-        port = free_port()
-        log = open(folder / "postgres.log", "ab")
-        process = subprocess.Popen(
-            [*as_user, postgres, "-D", str(data), "-p", str(port), "-k", str(folder), "-c", "listen_addresses=127.0.0.1",
-             "-c", "fsync=off"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            _wait_for_port(port, process, "postgres")
-            _wait_until_accepting(f"postgresql://stario@127.0.0.1:{port}/postgres")
-            yield Postgres(port, folder)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        server.start()
+        yield server
     finally:
+        server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

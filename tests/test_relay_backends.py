@@ -123,27 +123,33 @@ def test_postgres_refuses_a_payload_over_its_limit_clearly(postgres):
     asyncio.run(main())
 
 
-def test_redis_going_away_is_survived_and_what_was_missed_is_reported(redis, caplog):
+@pytest.mark.parametrize("which", ["redis", "postgres"])
+def test_a_broker_going_away_is_survived_and_what_was_missed_is_reported(which, request, caplog):
     """The broker is killed with subscriptions open, messages are published meanwhile, and it comes
     back: the subscriptions recover, the lost messages are counted as missed (on the subscription's
     span too), and nothing arrives twice."""
     from stario.telemetry import NoopTracer, Span
 
+    broker = request.getfixturevalue(which)
+
     async def main():
-        here, there = await _two_processes(redis.url)
+        here, there = await _two_processes(broker.url)
         span = Span("stream", NoopTracer())
         inbox = there.subscribe("ticks", span=span)
         try:
             await asyncio.sleep(0.2)
             here.publish("ticks", 1)
             assert await _next(inbox) == 1
-            redis.stop()
-            await asyncio.sleep(0.3)
+            broker.stop()
+            for _ in range(50):  # both relays notice (the listener's connection drops)
+                if not here.stats["connected"] and not there.stats["connected"]:
+                    break
+                await asyncio.sleep(0.1)
             for n in (2, 3, 4):
-                here.publish("ticks", n)  # returns at once; the sends fail, bounded by the timeout
-            await asyncio.sleep(1.5)
-            redis.start()
-            for _ in range(100):  # both relays reconnect (back-off starts at 0.1 s)
+                here.publish("ticks", n)  # returns at once; the sends fail fast while the broker is away
+            await asyncio.sleep(0.5)
+            broker.start()
+            for _ in range(100):  # both relays reconnect (back-off from 0.1 s to 5 s)
                 if here.stats["connected"] and there.stats["connected"]:
                     break
                 await asyncio.sleep(0.1)
@@ -161,4 +167,20 @@ def test_redis_going_away_is_survived_and_what_was_missed_is_reported(redis, cap
             await there.stop()
 
     asyncio.run(main())
-    assert "relay: lost redis" in caplog.text and "reconnected to redis" in caplog.text
+    assert f"relay: lost {which}" in caplog.text and f"reconnected to {which}" in caplog.text
+
+
+def test_an_apps_lifespan_starts_and_stops_its_relays_listener(redis):
+    """The listener belongs to the app's lifespan, in every worker: started before any subscription."""
+    from stario import Query, Stario
+    from stario.testing import TestClient
+
+    relay = Relay(backend=redis.url)
+
+    async def home(c):
+        return "hi"
+
+    with TestClient(Stario(Query("/", home))) as client:
+        assert relay.stats["connected"] and relay.stats["subscriptions"] == 0
+        client.get("/")
+    assert not relay.stats["connected"]
