@@ -20,6 +20,7 @@ from pygments.util import ClassNotFound
 from stario import datastar as ds
 from stario import html as h
 from stario.lessons import Lesson, render_markdown
+from stario.waterfall import waterfall_rows
 
 from .activity import Exchange
 
@@ -336,36 +337,30 @@ def _event_label(event: dict[str, Any]) -> str:
 
 
 def trace_group(spans: list[dict[str, Any]], trace_id: str) -> h.HTML:
-    """One trace as a waterfall scaled to the trace: its request span on top, its steps beneath."""
-    starts = [s.get("start_ns", 0) for s in spans]
-    ends = [s.get("start_ns", 0) + (s.get("duration_ns") or 0) for s in spans]
-    begin, finish = min(starts), max(ends)
-    total = max(finish - begin, 1)
-    depth = _depths(spans)
-    ordered = sorted(spans, key=lambda s: (s.get("parent_id") is not None, s.get("start_ns", 0)))
+    """One trace as a waterfall scaled to the trace (`stario.waterfall`, the layout ``stario spans
+    --web`` draws too): its request span on top, each step beneath its parent."""
+    layout, length = waterfall_rows(spans)
     root = next((s for s in spans if s.get("parent_id") is None), None)
     title = _span_label(root) if root else "a request still open"
     rows = []
-    for span in ordered:
-        offset = (span.get("start_ns", 0) - begin) / total * 100
-        width = max((span.get("duration_ns") or 0) / total * 100, 0.5)
+    for row in layout:
+        span = row.span
         ms = (span.get("duration_ns") or 0) / 1e6
         rows.append(
             h.li(
                 {"class": "span" + (" failed" if span.get("status") == "error" else ""), "id": f"span-{span['n']}",
                  "data-class:selected": f"$_selected === 's{span['n']}'"},
                 h.button(
-                    {"class": "row", "data-on:click": f"$_selected = 's{span['n']}'; $_itab = 'detail'", "style": f"padding-left: {depth.get(span.get('span_id'), 0) * 1.1 + 0.3}em"},
+                    {"class": "row", "data-on:click": f"$_selected = 's{span['n']}'; $_itab = 'detail'", "style": f"padding-left: {row.depth * 1.1 + 0.3}em"},
                     h.code({"class": "name"}, span.get("name", "")),
-                    h.span({"class": "track"}, h.span({"class": "bar", "style": f"left: {offset:.2f}%; width: {min(width, 100 - offset):.2f}%"})),
+                    h.span({"class": "track"}, h.span({"class": "bar", "style": f"left: {row.offset:.2f}%; width: {row.width:.2f}%"})),
                     h.span({"class": "ms"}, f"{ms:.2f} ms"),
                 ),
             )
         )
-    total_ms = (finish - begin) / 1e6
     return h.li(
         {"class": "trace", "id": f"trace-{trace_id[:16]}"},
-        h.p({"class": "trace-title"}, h.code(title), f" {total_ms:.2f} ms"),
+        h.p({"class": "trace-title"}, h.code(title), f" {length / 1e6:.2f} ms"),
         h.ol({"class": "trace-spans"}, rows),
     )
 
@@ -377,19 +372,6 @@ def spans_list(spans: list[dict[str, Any]]) -> h.HTML:
         traces.setdefault(span.get("trace_id", ""), []).append(span)
     groups = [trace_group(group, trace) for trace, group in reversed(list(traces.items()))]
     return h.ol({"id": "spans", "class": "spans"}, groups)
-
-
-def _depths(spans: list[dict[str, Any]]) -> dict[str | None, int]:
-    parents = {s.get("span_id"): s.get("parent_id") for s in spans}
-    depths: dict[str | None, int] = {}
-    for span_id in parents:
-        depth, current, seen = 0, parents.get(span_id), set()
-        while current is not None and current in parents and current not in seen:
-            seen.add(current)
-            depth += 1
-            current = parents.get(current)
-        depths[span_id] = depth
-    return depths
 
 
 def _span_label(span: dict[str, Any] | None) -> str:

@@ -25,6 +25,7 @@ from stario.context import Context
 from stario.errors import HTTPError
 from stario.routing import Query
 from stario.tracefile import Root, TraceFile
+from stario.waterfall import waterfall_rows
 
 __all__ = ["trace_file_app"]
 
@@ -138,41 +139,26 @@ def _roots_table(roots: list[Root]) -> h.HTML:
 
 
 def _waterfall(spans: list[dict[str, Any]]) -> h.HTML:
-    begin = min(span["start_ns"] for span in spans)
-    finish = max(span["start_ns"] + (span["duration_ns"] or 0) for span in spans)
-    total = max(finish - begin, 1)
-    depth = _depths(spans)
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for span in spans:
-        children.setdefault(span["parent_id"] if span["parent_id"] in depth else None, []).append(span)
-    ordered: list[dict[str, Any]] = []
-
-    def walk(parent: str | None) -> None:
-        for span in sorted(children.get(parent, []), key=lambda s: s["start_ns"]):
-            ordered.append(span)
-            walk(span["span_id"])
-
-    walk(None)
-    root = ordered[0]
-    rows = []
-    for span in ordered:
-        offset = (span["start_ns"] - begin) / total * 100
-        width = max((span["duration_ns"] or 0) / total * 100, 0.3)
+    rows, length = waterfall_rows(spans)
+    items = []
+    for row in rows:
+        span = row.span
         failed = span["status"] == "error" or (span.get("http_status") or 0) >= 500
-        rows.append(
+        items.append(
             h.li(
                 {"class": "failed" if failed else ""},
                 h.div(
-                    {"class": "span-row", "style": f"padding-left: {depth[span['span_id']] * 1.2 + 0.6}rem"},
+                    {"class": "span-row", "style": f"padding-left: {row.depth * 1.2 + 0.6}rem"},
                     h.code(_label(span)),
-                    h.span({"class": "track"}, h.span({"class": "bar", "style": f"left: {offset:.2f}%; width: {min(width, 100 - offset):.2f}%"})),
+                    h.span({"class": "track"}, h.span({"class": "bar", "style": f"left: {row.offset:.2f}%; width: {row.width:.2f}%"})),
                     h.span({"class": "ms"}, _ms(span["duration_ns"])),
                 ),
                 _details(span, open_=failed),
             )
         )
-    summary = h.p({"class": "summary"}, f"trace {root['trace_id']} · {len(spans)} span{'' if len(spans) == 1 else 's'} · {_ms(finish - begin)}")
-    return h.div(summary, h.ol({"class": "waterfall"}, rows))
+    count = len(spans)
+    summary = h.p({"class": "summary"}, f"trace {rows[0].span['trace_id']} · {count} span{'' if count == 1 else 's'} · {_ms(length)}")
+    return h.div(summary, h.ol({"class": "waterfall"}, items))
 
 
 def _details(span: dict[str, Any], *, open_: bool) -> h.HTML:
@@ -204,19 +190,6 @@ def _label(span: dict[str, Any]) -> str:
         status = f" → {span['http_status']}" if span.get("http_status") is not None else ""
         return f"{span['method']} {span['path']}{status}"
     return span["name"]
-
-
-def _depths(spans: list[dict[str, Any]]) -> dict[str, int]:
-    parents = {span["span_id"]: span["parent_id"] for span in spans}
-    depths = {}
-    for span_id in parents:
-        depth, current, seen = 0, parents[span_id], set()
-        while current is not None and current in parents and current not in seen:
-            seen.add(current)
-            depth += 1
-            current = parents[current]
-        depths[span_id] = depth
-    return depths
 
 
 def _ms(duration_ns: int | None) -> str:
