@@ -46,7 +46,7 @@ def waterfall_rows(spans: list[dict[str, Any]]) -> tuple[list[WaterfallRow], int
 
     def place(parent: Any, depth: int) -> None:
         for span in sorted(children.get(parent, []), key=lambda s: s["start_ns"]):
-            offset = (span["start_ns"] - begin) / total * 100
+            offset = min((span["start_ns"] - begin) / total * 100, 100 - _MIN_WIDTH)  # a sliver at the very end shows too
             width = max((span.get("duration_ns") or 0) / total * 100, _MIN_WIDTH)
             rows.append(WaterfallRow(span, depth, offset, min(width, 100 - offset)))
             if span["span_id"] != parent:
