@@ -184,3 +184,13 @@ def test_an_apps_lifespan_starts_and_stops_its_relays_listener(redis):
         assert relay.stats["connected"] and relay.stats["subscriptions"] == 0
         client.get("/")
     assert not relay.stats["connected"]
+
+
+def test_stario_relay_in_the_environment_chooses_the_backend(monkeypatch):
+    monkeypatch.setenv("STARIO_RELAY", "redis://127.0.0.1:6379/0")
+    assert Relay().backend.name == "redis"
+    assert Relay(backend="local").backend is None
+    monkeypatch.setenv("STARIO_RELAY", "postgresql://app@db/app")
+    assert Relay().backend.name == "postgres"
+    monkeypatch.delenv("STARIO_RELAY")
+    assert Relay().backend is None and Relay().stats == {"backend": "local", "subscriptions": 0}
