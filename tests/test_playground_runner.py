@@ -392,7 +392,13 @@ def _marked(value: str) -> list[int]:
 
 
 def _learners(folder: Path) -> list[int]:
-    return [int((folder / name).read_text()) for name in ("kept.pid", "daemon.pid") if (folder / name).exists()]
+    """The pids the learner's processes wrote (a file just created, still empty, does not count yet)."""
+    pids = []
+    for name in ("kept.pid", "daemon.pid"):
+        text = (folder / name).read_text().strip() if (folder / name).exists() else ""
+        if text.isdigit():
+            pids.append(int(text))
+    return pids
 
 
 def test_processes_the_learner_starts_never_hold_up_a_run_and_die_with_it(tmp_path):
