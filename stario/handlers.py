@@ -116,15 +116,15 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
         grace = asyncio.get_running_loop().call_later(STREAM_GRACE, _open_late, w)
         try:
+            stream = None
             async for item in generator:
-                grace.cancel()
-                stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
-                if c.method == "HEAD":
-                    await stream.open()  # the head is what HEAD asked for: the generator stops here
-                    return
-                text = item if isinstance(item, Event) else to_event(item)
-                if text is not None:
-                    await stream.send(text)
+                if stream is None:
+                    grace.cancel()
+                    stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
+                    if c.method == "HEAD":
+                        await stream.open()  # the head is what HEAD asked for: the generator stops here
+                        return
+                await stream.send_item(item)
         finally:
             grace.cancel()
             # Runs the generator's `finally` when the client left (cancellation) or on error.

@@ -121,3 +121,49 @@ def test_disconnect_is_recorded_on_the_stream_span():
     span = next(s for s in tracer.ended if s.name == "http.request")
     assert span.status == "cancelled"
     assert "client.disconnected" in [e.name for e in span.events]
+
+
+def test_a_long_stream_counts_every_event_and_records_the_first_in_full_then_a_sample():
+    from stario.sse import SSE_EVENT_SAMPLE, SSE_EVENTS_IN_FULL
+
+    async def feed(c):
+        for n in range(250):
+            yield f"<p id='n'>{n}</p>"
+
+    with TestClient(Stario(Query("/feed", feed))) as client:
+        response = client.get("/feed")
+    assert len(response.events) == 250
+    span = response.span
+    recorded = [event for event in span.events if event.name == "sse"]
+    assert span.attributes["sse.events"] == 250 and span.attributes["sse.bytes"] == len(response.body)
+    numbers = [event.attributes["n"] for event in recorded]
+    assert numbers == list(range(1, SSE_EVENTS_IN_FULL + 1)) + list(range(SSE_EVENT_SAMPLE, 251, SSE_EVENT_SAMPLE))
+
+
+def test_one_object_fanned_out_is_encoded_once_and_sent_the_same_everywhere(monkeypatch):
+    from stario import Relay
+    from stario import datastar
+    from stario.html import p
+
+    relay = Relay()
+    encoded = []
+    real = datastar.to_event
+    monkeypatch.setattr(datastar, "to_event", lambda item: encoded.append(item) or real(item))
+
+    async def watch(c):
+        async with relay.subscribe("news") as inbox:
+            yield "<p id='ready'>ready</p>"
+            async for item in inbox:
+                yield item
+
+    with TestClient(Stario(Query("/watch", watch))) as client:
+        with client.stream("GET", "/watch") as one, client.stream("GET", "/watch") as two:
+            one.next(timeout=5), two.next(timeout=5)
+            client._run(_publish(relay, p("<b>same</b> for all")))
+            assert one.next(timeout=5).raw == two.next(timeout=5).raw
+            assert "&lt;b&gt;same&lt;/b&gt; for all" in one.body.decode()
+    assert [str(item) for item in encoded].count("<p>&lt;b&gt;same&lt;/b&gt; for all</p>") == 1
+
+
+async def _publish(relay, message):
+    relay.publish("news", message)

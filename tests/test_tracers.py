@@ -551,7 +551,8 @@ def test_sqlite_traces_from_a_real_server_are_listed_and_shown_by_stario_spans(t
     tree = spans("--trace", failing)
     assert "http.request" in tree and "FAILED" in tree and "RuntimeError: kaput" in tree
     streaming = re.search(r"([0-9a-f]{8})\s+GET\s+/feed", listing).group(1)
-    assert spans("--trace", streaming).count("sse") == 3
+    tree = spans("--trace", streaming)
+    assert tree.count(" sse  type=") == 3 and "sse.events = 3" in tree
     home = re.search(r"([0-9a-f]{8})\s+GET\s+/\s", listing).group(1)
     assert re.search(r"\n[\s│├└─]+render\s+\d", spans("--trace", home))
     missing = subprocess.run([sys.executable, "-m", "stario", "spans", "nope.db"], cwd=tmp_path, capture_output=True, text=True)

@@ -103,6 +103,8 @@ def request_line(record: Record, *, sse_events: int | None = None, date: bool = 
     if route and route != path:
         line.append(f"  {route}", style="dim")
     if sse_events is None:
+        sse_events = attributes.get("sse.events")  # every event counted; only some recorded in full
+    if sse_events is None:
         sse_events = sum(1 for event in record["events"] if event["name"] == "sse")
     if sse_events:
         line.append(f"  {sse_events} event{'s' if sse_events != 1 else ''}")

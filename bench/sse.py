@@ -1,0 +1,201 @@
+"""SSE fan-out: Stario against raw ASGI sending identical frames, in one run, interleaved.
+
+Run: .venv/bin/python bench/sse.py [--seconds 5] [--rounds 1] [--quick]
+
+Each measurement serves one app of `sse_apps.py` with uvicorn (httptools, uvloop) pinned to core
+0, and a raw-socket client (asyncio with uvloop, one process) pinned to core 1 opens the streams,
+waits until every one has its ``ready`` event, then asks the server to publish for ``--seconds``.
+A message is one ~100-byte Datastar patch event stamped when it was published; a delivery is one
+stream reading one message. Reported per app and scenario:
+
+- delivered/s, and the share of the offered deliveries that arrived;
+- latency p50, p99 and max, publish stamp to the client's read (both on this machine's clock);
+- server CPU per delivery (user + system, from ``/proc``), and the server's CPU use;
+- RSS per open stream (the server's RSS with the streams open, less before, over their number);
+- the ratio of Stario's CPU per delivery to raw's.
+
+Scenarios: 1,000 clients at 40k, 80k and 120k deliveries/s offered, and 5,000 clients with 10
+messages/s each (50k/s). Apps: ``raw``, ``stario`` (noop tracer) and ``stario+memory``
+(``STARIO_TRACER=memory``: every SSE event recorded on its span).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+from tests.servers import launch  # noqa: E402
+
+SERVER_CORE, CLIENT_CORE = "0", "1"
+SCENARIOS = [(1000, 40_000), (1000, 80_000), (1000, 120_000), (5000, 50_000)]
+APPS = {"raw": ("raw", None), "stario": ("stario", "noop"), "stario+memory": ("stario", "memory")}
+_TICK = re.compile(rb'id="tick"[^>]*>(\d+) (\d+)<')
+
+
+# -- the client (its own process, on core 1) -----------------------------------------------------------
+
+
+async def _client(port: int, clients: int, seconds: float) -> dict:
+    latencies: list[int] = []
+    delivered = 0
+    ready = 0
+    all_ready = asyncio.Event()
+    stop_at = [float("inf")]
+
+    async def one() -> None:
+        nonlocal delivered, ready
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+        writer.write(b"GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        buffer = b""
+        while b'id="ready"' not in buffer:
+            chunk = await reader.read(65536)
+            if not chunk:
+                return
+            buffer += chunk
+        ready += 1
+        if ready == clients:
+            all_ready.set()
+        buffer = b""
+        while time.monotonic() < stop_at[0]:
+            try:
+                chunk = await asyncio.wait_for(reader.read(65536), max(0.05, stop_at[0] - time.monotonic()))
+            except TimeoutError:
+                continue
+            if not chunk:
+                return
+            now = time.time_ns()
+            buffer += chunk
+            end = 0
+            for match in _TICK.finditer(buffer):
+                delivered += 1
+                latencies.append(now - int(match.group(2)))
+                end = match.end()
+            buffer = buffer[end:] if end else buffer[-200:]
+        writer.close()
+
+    tasks = [asyncio.ensure_future(one()) for _ in range(clients)]
+    await asyncio.wait_for(all_ready.wait(), 60)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "go": the publisher starts
+    stop_at[0] = time.monotonic() + seconds + 1.0  # the last messages' grace
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies.sort()
+    ms = [value / 1e6 for value in latencies]
+    return {
+        "delivered": delivered,
+        "p50": statistics.median(ms) if ms else None,
+        "p99": ms[max(int(len(ms) * 0.99) - 1, 0)] if ms else None,
+        "max": ms[-1] if ms else None,
+    }
+
+
+def client_main(port: int, clients: int, seconds: float) -> None:
+    import uvloop
+
+    print(json.dumps(uvloop.run(_client(port, clients, seconds))), flush=True)
+
+
+# -- the orchestrator ---------------------------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measure(app: str, clients: int, offered: int, seconds: float) -> dict:
+    target, tracer = APPS[app]
+    command = [
+        "taskset", "-c", SERVER_CORE, sys.executable, "-m", "uvicorn", f"sse_apps:{target}", "--app-dir", str(BENCH_DIR),
+        "--host", "127.0.0.1", "--port", "{port}", "--http", "httptools", "--loop", "uvloop",
+        "--log-level", "warning", "--no-access-log", "--backlog", "8192",
+    ]  # fmt: skip
+    env = {"STARIO_TRACER": tracer} if tracer else {}
+    with launch(command, name=app, env=env, ready_path="/start?rate=0&seconds=0", timeout=20, stop_timeout=5) as server:
+        pid = server.process.pid
+        rss_before = _rss_kb(pid)
+        client = subprocess.Popen(
+            ["taskset", "-c", CLIENT_CORE, sys.executable, __file__, "--client", str(server.port), str(clients), str(seconds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert client.stdout is not None and client.stdin is not None
+        line = client.stdout.readline().strip()
+        if line != "ready":
+            raise RuntimeError(f"the client did not get ready: {line!r}")
+        rss_per_stream = (_rss_kb(pid) - rss_before) / clients
+        cpu_before = _cpu_seconds(pid)
+        rate = offered / clients
+        started = time.monotonic()
+        client.stdin.write("go\n")
+        client.stdin.flush()
+        request = urllib.request.Request(f"{server.url}/start?rate={rate}&seconds={seconds}", method="POST")
+        urllib.request.urlopen(request, timeout=5).read()
+        out, _ = client.communicate(timeout=seconds + 60)
+        elapsed = time.monotonic() - started
+        cpu = _cpu_seconds(pid) - cpu_before
+        result = json.loads(out.strip().splitlines()[-1])
+    delivered = result["delivered"]
+    expected = int(rate * seconds) * clients
+    return {
+        **result,
+        "offered": offered, "clients": clients, "expected": expected,
+        "per_second": delivered / seconds,
+        "cpu_us": cpu / delivered * 1e6 if delivered else float("nan"),
+        "cpu_share": cpu / elapsed,
+        "rss_kb": rss_per_stream,
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="1,000 clients at 80k/s only")
+    parser.add_argument("--client", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        client_main(int(args.client[0]), int(args.client[1]), float(args.client[2]))
+        return
+    scenarios = [(1000, 80_000)] if args.quick else SCENARIOS
+    print(f"SSE fan-out, {args.seconds:g} s per measurement, {args.rounds} round(s), apps interleaved")
+    header = f"{'scenario':>22} {'app':>14} {'delivered/s':>12} {'arrived':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'us CPU/dlv':>10} {'CPU':>5} {'KB/stream':>9} {'x raw':>6}"
+    print(header)
+    for clients, offered in scenarios:
+        results: dict[str, list[dict]] = {app: [] for app in APPS}
+        for _ in range(args.rounds):
+            for app in APPS:
+                results[app].append(measure(app, clients, offered, args.seconds))
+        raw_cpu = statistics.median(r["cpu_us"] for r in results["raw"])
+        label = f"{clients} x {offered // clients}/s ({offered // 1000}k/s)"
+        for app, runs in results.items():
+            best = sorted(runs, key=lambda r: r["cpu_us"])[len(runs) // 2]
+            print(
+                f"{label:>22} {app:>14} {best['per_second']:12,.0f} {best['delivered'] / best['expected']:8.1%}"
+                f" {best['p50'] or 0:8.1f} {best['p99'] or 0:8.1f} {best['max'] or 0:8.1f} {best['cpu_us']:10.2f}"
+                f" {best['cpu_share']:5.0%} {best['rss_kb']:9.1f} {best['cpu_us'] / raw_cpu:6.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
