@@ -190,14 +190,15 @@ class SSEStream:
         """Send what a generator handler yielded (HTML, a dict of signals, an event: see
         `stario.datastar.to_event`); ``None`` sends nothing. Await the result.
 
-        When many streams send the same object one after another (a message fanned out by a
-        `Relay`), it is encoded once: the bytes of the last immutable item (a ``str``, HTML) are
-        kept and given to the next stream that sends that very object. (A plain function handing
+        When many streams send the same object (a message fanned out by a `Relay`), it is encoded
+        once: the bytes of the last `_ENCODED_KEPT` immutable items (``str``, HTML) are kept, and a
+        stream that sends one of those very objects sends the bytes. (Many, not one: a stream that
+        fell behind works through several messages in a row before the next stream runs.) (A plain function handing
         back the coroutine that sends: one frame less per event, on the hottest path there is.)
         """
-        last = _last_encoded
-        if last is not None and last[0] is item:
-            return self._send_encoded(last[1], last[2], None)
+        known = _encoded.get(id(item))
+        if known is not None and known[0] is item:
+            return self._send_encoded(known[1], known[2], None)
         if isinstance(item, Event):
             return self.send(item)
         text = datastar.to_event(item)
@@ -354,7 +355,8 @@ SSE_EVENT_SAMPLE = 100
 """After those, one event in this many is recorded (with ``n``, its number in the stream). The
 span's ``sse.events`` and ``sse.bytes`` attributes always count every event."""
 
-_last_encoded: tuple[Any, bytes, str] | None = None  # (item, its bytes, its type): see send_item
+_ENCODED_KEPT = 512
+_encoded: dict[int, tuple[Any, bytes, str]] = {}  # id(item) -> (item, its bytes, its type): see send_item
 
 
 async def _nothing() -> None:
@@ -362,8 +364,14 @@ async def _nothing() -> None:
 
 
 def _remember(item: Any, data: bytes, kind: str) -> None:
-    global _last_encoded
-    _last_encoded = (item, data, kind)  # one tuple, replaced whole: a reader never sees half of it
+    # The item itself is kept with its bytes, so its id cannot be reused while the entry lives;
+    # the oldest entry goes first (dicts keep insertion order).
+    if len(_encoded) >= _ENCODED_KEPT:
+        try:
+            del _encoded[next(iter(_encoded))]
+        except (StopIteration, KeyError, RuntimeError):  # another thread's loop changed it meanwhile
+            pass
+    _encoded[id(item)] = (item, data, kind)
 
 
 def _event_type(text: str) -> str:
