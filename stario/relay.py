@@ -42,6 +42,7 @@ listeners in each worker (and stops them); see `stario.relay_bridge` for the gua
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import weakref
@@ -525,9 +526,12 @@ def _bridge_for(relay: Relay, backend: str | Backend | None) -> Bridge | None:
 
 
 async def start_relays(timeout: float = 2.0) -> None:
-    """Start every relay with a backend made in this process (the app's lifespan calls it)."""
-    for relay in list(_BRIDGED):
-        await relay.start(timeout)
+    """Start every relay with a backend made in this process (the app's lifespan calls it), and
+    wait up to ``timeout`` in all for their brokers to answer (a broker that is down is retried
+    in the background: the app starts anyway)."""
+    relays = list(_BRIDGED)
+    if relays:
+        await asyncio.gather(*(relay.start(timeout) for relay in relays))
 
 
 async def stop_relays() -> None:

@@ -137,13 +137,24 @@ class Bridge:
 
     @property
     def running(self) -> bool:
-        """True while the listener and sender tasks run."""
-        return bool(self._tasks)
+        """True while the listener and sender tasks run, on the event loop running now."""
+        if not self._tasks:
+            return False
+        try:
+            return self._loop is asyncio.get_running_loop()
+        except RuntimeError:
+            return True  # asked from outside any loop: they run on theirs
 
     def start(self) -> None:
-        """Start the listener and the sender on the running event loop (once)."""
-        if self._tasks:
+        """Start the listener and the sender on the running event loop (once per loop).
+
+        Tasks left on another loop (one that has closed: an app served again, as tests do) are
+        dropped: a relay belongs to the loop that serves it now.
+        """
+        if self._tasks and self._loop is asyncio.get_running_loop():
             return
+        self._tasks = []
+        self.connected = False
         self._loop = asyncio.get_running_loop()
         self._outgoing = asyncio.Queue(_QUEUE_LIMIT)
         self._ready = asyncio.Event()
@@ -156,7 +167,7 @@ class Bridge:
 
     async def wait_connected(self, timeout: float) -> bool:
         """Wait until the listener is connected and subscribed; False if ``timeout`` passed first."""
-        if self._ready is None:
+        if self._ready is None or not self.running:
             return False
         try:
             await asyncio.wait_for(self._ready.wait(), timeout)
@@ -169,6 +180,8 @@ class Bridge:
         tasks, self._tasks = self._tasks, []
         if not tasks:
             return
+        if self._loop is not asyncio.get_running_loop():
+            return  # they ran on a loop that is gone (or not this one): nothing to await here
         listener, sender = tasks
         listener.cancel()
         if self._outgoing is not None and not self._outgoing.empty():

@@ -187,6 +187,8 @@ def test_an_apps_lifespan_starts_and_stops_its_relays_listener(redis):
 
 
 def test_stario_relay_in_the_environment_chooses_the_backend(monkeypatch):
+    import gc
+
     monkeypatch.setenv("STARIO_RELAY", "redis://127.0.0.1:6379/0")
     assert Relay().backend.name == "redis"
     assert Relay(backend="local").backend is None
@@ -194,3 +196,22 @@ def test_stario_relay_in_the_environment_chooses_the_backend(monkeypatch):
     assert Relay().backend.name == "postgres"
     monkeypatch.delenv("STARIO_RELAY")
     assert Relay().backend is None and Relay().stats == {"backend": "local", "subscriptions": 0}
+    gc.collect()  # the relays above point at brokers that are not there: let no later app start them
+
+
+def test_a_relay_served_again_on_a_new_loop_starts_afresh(redis):
+    """An app served twice (two test clients, one after the other) gets its relay's listener on
+    each loop, never a task or an event left on the closed one."""
+    from stario import Query, Stario
+    from stario.testing import TestClient
+
+    relay = Relay(backend=redis.url)
+
+    async def home(c):
+        return "hi"
+
+    app = Stario(Query("/", home))
+    for _ in range(2):
+        with TestClient(app) as client:
+            assert relay.stats["connected"]
+            assert client.get("/").text == "hi"
