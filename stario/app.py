@@ -93,10 +93,10 @@ class Stario:
         self._mounted: dict[Route, tuple[list[Middleware], ...]] = {}  # middleware of the apps it came from
         self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
         self._mounted_apps: list[Stario] = []
-        self._mount_roots: set[bytes] = set()
+        self._mount_roots: set[bytes] = set()  # "/admin" for an app mounted there with a "/" route
         self._open_streams = OpenStreams()  # ended at once when the server is told to stop
         self._restore_signals: Callable[[], None] | None = None
-        self._static: list[StaticFiles] = []  # folders served by app.static, for static_url  # "/admin" for an app mounted there with a "/" route
+        self._static: list[StaticFiles] = []  # folders served by app.static, for static_url
         self._frozen = False
         # Every app serves Stario's browser client (and its other files) under /_stario/.
         self.add(Query(f"{PREFIX}/{{path...}}", serve_asset, name="stario.asset"))
@@ -216,8 +216,10 @@ class Stario:
         """The fingerprinted URL of a static file (``"style.css"`` -> ``/static/style.<hash>.css``),
         from the first folder given to `static` that has it. Browsers may cache it for a year."""
         for files in self._static:
-            if files.has(path):
-                return files.url(path)
+            try:
+                return files.url(path)  # runs for every page that links a file: one lookup, not two
+            except FileNotFoundError:
+                continue
         folders = ", ".join(f"{files.prefix} -> {files.directory}" for files in self._static) or "none yet: call app.static(...)"
         raise LookupError(f"no static folder has {path!r} (static folders: {folders})")
 
@@ -328,7 +330,9 @@ class Stario:
         if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
             span.attributes["http.path"] = c.path
-            _continue_callers_trace(span, scope)
+            traceparent = exchange.raw_header(b"traceparent")
+            if traceparent is not None:
+                _continue_callers_trace(span, traceparent)
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw_path = scope.get("raw_path") or _raw_path(scope).encode()
@@ -561,14 +565,11 @@ def _explain_context_attribute(exc: AttributeError) -> None:
         exc.args = (unknown_attribute_message(text[len(prefix) : -1]),)
 
 
-def _continue_callers_trace(span: Span, scope: dict[str, Any]) -> None:
-    """A request that carries a W3C ``traceparent`` joins the caller's trace."""
-    for name, value in scope["headers"]:
-        if name == b"traceparent":
-            parsed = parse_traceparent(value.decode("latin-1"))
-            if parsed is not None:
-                span.continue_trace(*parsed)
-            return
+def _continue_callers_trace(span: Span, traceparent: bytes) -> None:
+    """A request that carries a valid W3C ``traceparent`` joins the caller's trace."""
+    parsed = parse_traceparent(traceparent.decode("latin-1"))
+    if parsed is not None:
+        span.continue_trace(*parsed)
 
 
 def _flush_tracer(tracer: Tracer) -> None:

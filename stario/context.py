@@ -113,7 +113,7 @@ class Context:
                 raise RuntimeError(MISSING_KEY_MESSAGE)
             # Most first visits send no cookie at all: skip parsing the headers then.
             value = None
-            if self._cookies is not None or _has_cookie_header(self.scope["headers"]):
+            if self._cookies is not None or self.exchange.raw_header(b"cookie") is not None:
                 value = self.cookies.get(cookies.cookie_name)
             session = cookies.load(value)
             if self.exchange.headers_sent:
@@ -184,15 +184,14 @@ class Context:
     async def form(self) -> FormData:
         """The submitted form, urlencoded or multipart (files become `UploadedFile`)."""
         content_type = self.headers.get("content-type", "")
-        if self.method in ("GET", "HEAD", "DELETE"):
-            # A GET form (and Datastar's contentType: 'form' on GET) sends its fields in the
-            # query string; it may still say it is urlencoded, with an empty body.
-            if not content_type or content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded":
-                body = await self.body()
-                if not body:
-                    return FormData(parse_qsl(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-                return parse_form(content_type, body)
-        return parse_form(content_type, await self.body())
+        body = await self.body()
+        # A GET form (and Datastar's contentType: 'form' on GET) sends its fields in the query
+        # string; it may still say it is urlencoded, with an empty body.
+        if self.method in ("GET", "HEAD", "DELETE") and not body and (
+            not content_type or content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
+        ):
+            return FormData(parse_qsl(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        return parse_form(content_type, body)
 
     async def signals(self) -> dict[str, Any]:
         """The Datastar signals the browser sent (``{}`` when there are none).
@@ -229,13 +228,6 @@ class Context:
 
     def __repr__(self) -> str:
         return f"<Context {self.method} {self.path}>"
-
-
-def _has_cookie_header(headers: list[tuple[bytes, bytes]]) -> bool:
-    for name, _ in headers:
-        if name == b"cookie":
-            return True
-    return False
 
 
 def unknown_attribute_message(name: str) -> str:

@@ -58,7 +58,8 @@ class Exchange:
         self.disconnected = False
         #: The request's `stario.sessions.Session` once ``c.session`` was read (the writer sends its cookie).
         self.session: Session | None = None
-        #: True once the response's headers were built for sending (a session loaded later cannot change).
+        #: True once the status line was handed to the server (`Writer.headers_sent` reads it; a
+        #: session loaded later cannot change).
         self.headers_sent = False
         #: The app's `stario.compression.Compression` settings, or None (bodies sent as they are).
         self.compression = compression
@@ -131,6 +132,16 @@ class Exchange:
         task = self.task
         if task is not None and not task.done():
             task.cancel()
+
+    def raw_header(self, name: bytes) -> bytes | None:
+        """The first value of request header ``name`` (lowercase, as ASGI gives names), or None.
+
+        For the few places that need one header without `Context.headers` parsing them all.
+        """
+        for key, value in self.scope["headers"]:
+            if key == name:
+                return value
+        return None
 
     def stream_opened(self) -> None:
         """The response became an open stream: the app ends it if the server stops."""

@@ -54,10 +54,9 @@ _PING = b": ping\n\n"
 
 class ResponseHead(Protocol):
     """What a stream needs of the `Writer` that opened it: the status and headers it set, and
-    the counts it keeps (a protocol, so this module and the writer's need not import each other)."""
+    the count it keeps (a protocol, so this module and the writer's need not import each other)."""
 
     status: int | None
-    headers_sent: bool
     bytes_sent: int
 
     def raw_headers(self, content_type: bytes, content_length: int | None) -> list[tuple[bytes, bytes]]: ...
@@ -126,7 +125,7 @@ class SSEStream:
                 self._order = asyncio.Lock()
         if writer.status is None:
             writer.status = 200
-        writer.headers_sent = True
+        exchange.headers_sent = True
         await exchange.send({"type": "http.response.start", "status": writer.status, "headers": headers})
         self.started = True
         self._last_write = time.monotonic()
@@ -152,7 +151,8 @@ class SSEStream:
             await asyncio.wait([opening])  # another task is sending the head: let it finish first
         if not self.started:
             await self._start(watch=False)
-        if self._encoder is not None and self._order is not None:
+        if self._encoder is not None:
+            assert self._order is not None  # made with the encoder
             async with self._order:
                 await self.exchange.send({"type": "http.response.body", "body": self._encoder.finish(), "more_body": False})
             return
@@ -192,9 +192,11 @@ class SSEStream:
 
         When many streams send the same object (a message fanned out by a `Relay`), it is encoded
         once: the bytes of the last `_ENCODED_KEPT` immutable items (``str``, HTML) are kept, and a
-        stream that sends one of those very objects sends the bytes. (Many, not one: a stream that
-        fell behind works through several messages in a row before the next stream runs.) (A plain function handing
-        back the coroutine that sends: one frame less per event, on the hottest path there is.)
+        stream that sends one of those very objects sends the bytes. Many are kept, not one: a
+        stream that fell behind works through several messages before the next stream runs.
+
+        A plain function that hands back the sending coroutine: one frame less per event, on the
+        hottest path there is.
         """
         known = _encoded.get(id(item))
         if known is not None and known[0] is item:
@@ -315,9 +317,10 @@ class SSEStream:
 
     async def _write(self, data: bytes) -> None:
         """Send bytes of the stream now (compressed and flushed, when the app compresses)."""
-        if self._encoder is None or self._order is None:
+        if self._encoder is None:
             await self.exchange.send({"type": "http.response.body", "body": data, "more_body": True})
             return
+        assert self._order is not None  # made with the encoder
         async with self._order:  # the watcher's ping and an event must not swap places
             await self.exchange.send({"type": "http.response.body", "body": self._encoder.compress(data), "more_body": True})
 

@@ -73,15 +73,13 @@ class StaticFiles:
         fingerprinted = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
         return f"{self.prefix}/{parent + '/' if parent else ''}{fingerprinted}"
 
-    def has(self, relative: str) -> bool:
-        """True when ``relative`` names a file this folder serves."""
-        return self._resolve(relative) is not None
-
     async def handle(self, c: Any, w: Any) -> None:
         """The handler of ``{prefix}/{path...}``: the file, its caching headers, ranges, 304."""
         relative = c.params["path"]
-        path, immutable = self._find(relative)
+        path, hash_in_url = self._find(relative)
         stat = path.stat()
+        # An old hash still gets today's file (a page from before a deploy), revalidated.
+        immutable = hash_in_url is not None and hash_in_url == _content_hash(path, stat.st_mtime_ns, stat.st_size)
         etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
         last_modified = formatdate(stat.st_mtime, usegmt=True)
         w.header("Cache-Control", _IMMUTABLE if immutable else "no-cache")
@@ -113,19 +111,16 @@ class StaticFiles:
 
     # -- finding the file ------------------------------------------------------------------------
 
-    def _find(self, relative: str) -> tuple[Path, bool]:
-        """The file a request names, and whether its URL carried the file's current hash."""
+    def _find(self, relative: str) -> tuple[Path, str | None]:
+        """The file a request names, and the hash its URL carried (None for a plain name)."""
         path = self._resolve(relative)
         if path is not None:
-            return path, False
+            return path, None
         match = _FINGERPRINTED.match(relative)
         if match is not None:
-            original = match["stem"] + (match["suffix"] or "")
-            path = self._resolve(original)
+            path = self._resolve(match["stem"] + (match["suffix"] or ""))
             if path is not None:
-                stat = path.stat()
-                # An old hash still gets today's file (a page from before a deploy), revalidated.
-                return path, match["hash"] == _content_hash(path, stat.st_mtime_ns, stat.st_size)
+                return path, match["hash"]
         raise HTTPError(404, f"no such file: {relative}")
 
     def _resolve(self, relative: str) -> Path | None:

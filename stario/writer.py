@@ -48,7 +48,6 @@ class Writer:
         "_state",
         "stream",
         "bytes_sent",
-        "headers_sent",
         "_chunks",
     )
 
@@ -64,9 +63,14 @@ class Writer:
         #: The SSE stream `sse` opened, if any.
         self.stream: SSEStream | None = None
         self.bytes_sent = 0
-        #: True once the status line has been handed to the server (nothing can change after).
-        self.headers_sent = False
         self._chunks: tuple[AsyncIterable[bytes], int | None] | None = None  # a body sent piece by piece, and its length
+
+    @property
+    def headers_sent(self) -> bool:
+        """True once the status line has been handed to the server (nothing can change after).
+        The exchange keeps the flag: the context reads it too (a session read that late is frozen)."""
+        exchange = self.exchange
+        return exchange is not None and exchange.headers_sent
 
     # -- shaping the response ---------------------------------------------------------------------
 
@@ -243,10 +247,8 @@ class Writer:
         self.headers.append(("Location", quote(location, safe=_URL_SAFE)))
 
     def _request_host(self) -> str:
-        for name, value in self.exchange.scope.get("headers", ()):
-            if name == b"host":
-                return value.decode("latin-1")
-        return ""
+        host = self.exchange.raw_header(b"host")
+        return host.decode("latin-1") if host is not None else ""
 
     def empty(self, status: int = 204) -> None:
         """Answer with no body (204 No Content by default)."""
@@ -303,7 +305,6 @@ class Writer:
             headers.append((b"content-length", str(content_length).encode()))
         for name, value in self.headers:
             headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
-        self.exchange.headers_sent = True
         session = self.exchange.session
         if session is not None:
             if session.changed:
@@ -338,7 +339,7 @@ class Writer:
             headers = [(b"content-type", self._content_type), (b"content-length", b"%d" % len(body))]
         else:
             headers = self.raw_headers(self._content_type, len(body))
-        self.headers_sent = True
+        self.exchange.headers_sent = True
         send = self.exchange.send
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if self.exchange.method == "HEAD":
@@ -363,7 +364,7 @@ class Writer:
 
     async def _send_chunks(self, status: int, chunks: AsyncIterable[bytes], length: int | None) -> None:
         headers = self.raw_headers(self._content_type, length)
-        self.headers_sent = True
+        self.exchange.headers_sent = True
         send = self.exchange.send
         await send({"type": "http.response.start", "status": status, "headers": headers})
         sent = 0

@@ -10,6 +10,7 @@ Run it with ``stario serve toys.polls.app:app`` (or, after ``stario toys add pol
   which logs everyone out on a restart; set one in production).
 """
 
+import asyncio
 import hashlib
 import hmac
 import os
@@ -211,7 +212,8 @@ async def show_login(c: Context) -> str:
 async def login(c: Context, w: Writer) -> None:
     form = await c.form()
     admin = c.state.admin
-    given = password_hash(str(form.get("password", "")), admin["salt"])
+    # scrypt is slow on purpose (tens of ms): in a thread, so live pages do not stall meanwhile.
+    given = await asyncio.to_thread(password_hash, str(form.get("password", "")), admin["salt"])
     # compare_digest takes as long for a wrong first byte as for a wrong last one.
     if form.get("name") != "admin" or not hmac.compare_digest(given, admin["hash"]):
         w.html(login_page(c, error="Wrong name or password."), status=401)
