@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stario.tracers import drawing
+from stario.tracers.sqlite import attributes_of
 
 __all__ = ["TraceFile", "Root", "list_view", "trace_view", "show", "format_list", "format_tree"]
 
@@ -133,7 +134,7 @@ class TraceFile:
         spans = []
         for row in rows:
             span = dict(row)
-            span["attributes"] = json.loads(span["attributes"])
+            span["attributes"] = attributes_of(row)
             span["events"] = json.loads(span["events"])
             spans.append(span)
         return spans

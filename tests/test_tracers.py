@@ -18,12 +18,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from stario import Query, Stario
 from stario.telemetry import NoopTracer, Span
 from stario.testing import TestClient
 from stario.tracers import JSONTracer, MemoryTracer, MultiTracer, SQLiteTracer, TTYTracer, tracer_from_env
+from stario.tracefile import TraceFile
+from stario.tracers.sqlite import ATTRIBUTE_COLUMNS, attributes_of
 from stario.tracers.terminal import TerminalLogHandler
 from tests.servers import free_port, wait_until_up
 
@@ -190,9 +194,11 @@ def test_a_value_json_cannot_hold_does_not_cost_the_batch(tmp_path: Path):
     loop["self"] = loop
     Span("circular", tracer).attr("data", loop).end()
     Span("plain", tracer).attr("when", object()).end()
+    Span("odd key", tracer).attr("by", {(1, 2): "a tuple as a key"}).end()
     tracer.close()
     rows = dict(sqlite3.connect(path).execute("SELECT name, attributes FROM spans").fetchall())
-    assert "Circular reference" in json.loads(rows["circular"])["stario.unwritable"]
+    assert json.loads(rows["circular"])["stario.unwritable"].startswith("RecursionError")
+    assert json.loads(rows["odd key"])["stario.unwritable"].startswith("TypeError: keys must be")
     assert json.loads(rows["plain"])["when"].startswith("<object object")
 
 def test_sqlite_tracer_writes_the_documented_schema(tmp_path: Path):
@@ -207,6 +213,97 @@ def test_sqlite_tracer_writes_the_documented_schema(tmp_path: Path):
     assert ("http.request", "GET", "/", "/", 200) in rows and ("work", None, None, None, None) in rows
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"spans_by_trace", "spans_roots_by_start"} <= indexes
+
+
+def test_a_plain_request_writes_its_attributes_as_columns_and_no_json(tmp_path: Path):
+    path = tmp_path / "t.db"
+    tracer = SQLiteTracer(path)
+    with TestClient(Stario(Query("/", hello), tracer=tracer)) as client:
+        client.get("/")
+    tracer.close()
+    db = sqlite3.connect(path)
+    row = db.execute("SELECT kind, response_bytes, attributes FROM spans WHERE name = 'http.request'").fetchone()
+    assert row == ("query", len("hi"), "{}")
+
+
+attribute_values = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=5), st.lists(st.integers(), max_size=2))
+attribute_keys = st.sampled_from([*ATTRIBUTE_COLUMNS, "user.id", "db.rows"]) | st.text(max_size=8)
+
+
+plain_request = st.fixed_dictionaries(
+    {"http.method": st.sampled_from(["GET", "POST"]), "http.path": st.text(min_size=1, max_size=5), "http.route": st.just("/"),
+     "stario.kind": st.just("query"), "http.status": st.integers(100, 599), "http.response_bytes": st.integers(0, 10**9)}
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attributes=plain_request | st.dictionaries(attribute_keys, attribute_values, max_size=8), child=st.booleans(), failed=st.booleans())
+def test_a_spans_attributes_read_back_as_they_were_written(tmp_path: Path, attributes: dict, child: bool, failed: bool):
+    """Whatever the types (a status given as text, a None, a bool), reading gives back what was set."""
+    tracer = SQLiteTracer(tmp_path / "round.db")
+    tracer.open()
+    parent = Span("request", NoopTracer())
+    span = parent.step("work") if child else parent
+    span.attributes.update(attributes)
+    if failed:
+        span.fail(ValueError("no"))
+    span.end()
+    tracer.write([span])
+    tracer.shut()
+    db = sqlite3.connect(tmp_path / "round.db")
+    db.row_factory = sqlite3.Row
+    (row,) = db.execute("SELECT * FROM spans WHERE span_id = ?", [f"{span.span_id:016x}"]).fetchall()
+    db.execute("DELETE FROM spans")
+    db.commit()
+    db.close()
+    assert attributes_of(row) == attributes
+    assert row["parent_id"] == (f"{parent.span_id:016x}" if child else None)
+    assert (row["error"] is not None) == failed and row["trace_id"] == f"{span.trace_id:032x}"
+
+
+@pytest.mark.parametrize("size", [1, 5, 255, 257, 700])
+def test_a_batch_of_any_size_is_written_whole(tmp_path: Path, size: int):
+    tracer = SQLiteTracer(tmp_path / "batch.db")
+    tracer.open()
+    spans = []
+    for n in range(size):
+        span = Span("http.request", NoopTracer())
+        span.attributes.update({"http.method": "GET", "http.path": f"/{n}", "http.route": "/{n}", "stario.kind": "query"})
+        span.attributes.update({"http.status": 200, "http.response_bytes": n})
+        if n % 3 == 0:
+            span = span.step("db.query", rows=n)  # every third span takes the other shape of row
+        span.end()
+        spans.append(span)
+    tracer.write(spans)
+    tracer.shut()
+    db = sqlite3.connect(tmp_path / "batch.db")
+    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT span_id) FROM spans").fetchone() == (size, size)
+    assert db.execute("SELECT COUNT(*) FROM spans WHERE name = 'db.query'").fetchone()[0] == len(range(0, size, 3))
+
+
+def test_a_file_from_before_the_attribute_columns_reads_and_takes_new_rows(tmp_path: Path):
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE spans (span_id TEXT NOT NULL, trace_id TEXT NOT NULL, parent_id TEXT, name TEXT NOT NULL,
+        start_ns INTEGER NOT NULL, duration_ns INTEGER, status TEXT NOT NULL, error TEXT, method TEXT, path TEXT,
+        route TEXT, http_status INTEGER, attributes TEXT NOT NULL, events TEXT NOT NULL);"""
+    )
+    every = {"http.method": "GET", "http.path": "/old", "http.route": "/old", "stario.kind": "query", "http.status": 200, "user.id": 7}
+    old.execute(
+        "INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ["a" * 16, "b" * 32, None, "http.request", 1, 5, "ok", None, "GET", "/old", "/old", 200, json.dumps(every), "[]"],
+    )
+    old.commit()
+    old.close()
+    tracer = SQLiteTracer(path)
+    with TestClient(Stario(Query("/", hello), tracer=tracer)) as client:
+        client.get("/")
+    tracer.close()
+    file = TraceFile(path)
+    assert file.trace("b" * 32)[0]["attributes"] == every
+    (new,) = [root for root in file.roots(limit=5) if root.path == "/"]
+    assert file.trace(new.trace_id)[0]["attributes"]["stario.kind"] == "query"
 
 
 @pytest.mark.parametrize(

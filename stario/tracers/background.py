@@ -17,6 +17,8 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from stario.telemetry import Span
@@ -139,13 +141,28 @@ class BackgroundTracer:
         """Release what `open` took."""
 
 
-# Built once: `json.dumps(..., default=str)` would build a new encoder for every call.
-_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+def _make_encoder() -> Callable[[Any], str]:
+    """Compact JSON text of a value, with values JSON cannot hold written as text.
+
+    ``json.dumps`` builds a new encoder object on every call, which costs more than encoding a
+    span's few attributes (about 24,000 CPU instructions a span, measured with callgrind). The
+    standard library's C encoder, when present, is built once here and called directly instead.
+    It keeps no record of the containers it is in (``check_circular`` off): a circular value
+    ends in RecursionError, which `to_json` catches as it catches any value it cannot write.
+    """
+    if c_make_encoder is None:  # a Python without the json C accelerator: the plain way
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
+    chunks = c_make_encoder(None, str, encode_basestring, None, ":", ",", False, False, True)
+    join = "".join
+    return lambda value: join(chunks(value, 0))
+
+
+_encode = _make_encoder()
 
 
 def to_json(value: Any) -> str:
     """Compact JSON for a span's attributes or events; values JSON cannot hold are written as text."""
     try:
         return _encode(value)
-    except (ValueError, RecursionError) as exc:  # a circular or absurdly deep value: keep the span anyway
+    except (TypeError, ValueError, RecursionError) as exc:  # a key JSON cannot hold, a circular value: keep the span
         return json.dumps({"stario.unwritable": f"{type(exc).__name__}: {exc}"})
