@@ -1,6 +1,6 @@
 """SSE fan-out: Stario against raw ASGI sending identical frames, in one run, interleaved.
 
-Run: .venv/bin/python bench/sse.py [--seconds 5] [--rounds 1] [--quick]
+Run: .venv/bin/python bench/sse.py [--seconds 5] [--rounds 1] [--quick] [--instructions]
 
 Each measurement serves one app of `sse_apps.py` with uvicorn (httptools, uvloop) pinned to core
 0, and a raw-socket client (asyncio with uvloop, one process) pinned to core 1 opens the streams,
@@ -17,6 +17,11 @@ stream reading one message. Reported per app and scenario:
 Scenarios: 1,000 clients at 40k, 80k and 120k deliveries/s offered, and 5,000 clients with 10
 messages/s each (50k/s). Apps: ``raw``, ``stario`` (noop tracer) and ``stario+memory``
 (``STARIO_TRACER=memory``: every SSE event recorded on its span).
+
+``--instructions`` counts instead, with valgrind's callgrind, the CPU instructions each app's
+Python side spends per delivery: the app awaited in process (no sockets, no uvicorn) by 200
+streams, once with 10 messages published and once with 60, the difference over the 10,000 more
+deliveries. Deterministic, so on a noisy machine these are the ratios to trust (a minute or two).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
@@ -167,15 +173,102 @@ def measure(app: str, clients: int, offered: int, seconds: float) -> dict:
     }  # fmt: skip
 
 
+# -- instructions, in process (under callgrind) -----------------------------------------------------------
+
+STREAMS = 200
+
+
+async def _fan_out(app: Any, publish: Any, messages: int) -> None:
+    """Open `STREAMS` streams on ``app``, publish ``messages`` messages, wait until each is delivered."""
+    import sse_apps
+
+    sent = [0]
+    gone = asyncio.Event()
+
+    def make_receive() -> Any:
+        first = [True]
+
+        async def receive() -> dict:
+            if first[0]:
+                first[0] = False
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        return receive
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            sent[0] += 1
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": "/stream", "raw_path": b"/stream", "query_string": b"", "root_path": "", "headers": [(b"host", b"x")],
+    }  # fmt: skip
+    tasks = [asyncio.ensure_future(app(dict(scope), make_receive(), send)) for _ in range(STREAMS)]
+    while sent[0] < STREAMS:  # every stream has sent its ready event
+        await asyncio.sleep(0.001)
+    for n in range(messages):
+        publish(sse_apps.tick(n))
+        while sent[0] < STREAMS * (n + 2):
+            await asyncio.sleep(0)
+    gone.set()
+    for task in tasks:
+        task.cancel()  # the raw app waits on its queue until cancelled
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def fan_out_in_process(app_name: str, messages: int) -> None:
+    """The child callgrind watches: one app of `APPS` fanning ``messages`` messages out in process."""
+    import sse_apps
+    import uvloop
+
+    from stario.tracers import tracer_from_env
+
+    target, tracer = APPS[app_name]
+    if target == "raw":
+        app, publish = sse_apps.raw, sse_apps._raw_publish
+    else:
+        sse_apps.stario.tracer = tracer_from_env(tracer)
+        app, publish = sse_apps.stario, lambda html: sse_apps.relay.publish("ticks", html)
+    uvloop.run(_fan_out(app, publish, messages))
+
+
+def instructions_per_delivery(app_name: str) -> float:
+    """Instructions per delivery of one app: (60 messages - 10 messages) / (50 x `STREAMS`)."""
+    counts = []
+    for messages in (10, 60):
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__, "--fan-out", app_name, str(messages)]
+        result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BENCH_DIR)
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if found is None:
+            raise RuntimeError(f"no instruction count in callgrind's output:\n{result.stderr[-2000:]}")
+        counts.append(int(found.group(1)))
+    return (counts[1] - counts[0]) / (50 * STREAMS)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="1,000 clients at 80k/s only")
+    parser.add_argument("--instructions", action="store_true", help="count instructions per delivery with callgrind instead")
     parser.add_argument("--client", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--fan-out", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
         client_main(int(args.client[0]), int(args.client[1]), float(args.client[2]))
+        return
+    if args.fan_out:
+        fan_out_in_process(args.fan_out[0], int(args.fan_out[1]))
+        return
+    if args.instructions:
+        print(f"SSE fan-out in process, {STREAMS} streams, instructions per delivery (callgrind)")
+        counts = {}
+        for app in APPS:
+            counts[app] = instructions_per_delivery(app)
+            print(f"{app:>14} {counts[app]:10,.0f}  x raw {counts[app] / counts['raw']:5.2f}", flush=True)
+        print(f"memory tracer: {counts['stario'] / counts['stario+memory']:.2f} x noop deliveries per instruction")
         return
     scenarios = [(1000, 80_000)] if args.quick else SCENARIOS
     print(f"SSE fan-out, {args.seconds:g} s per measurement, {args.rounds} round(s), apps interleaved")
