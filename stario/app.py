@@ -23,7 +23,6 @@ import asyncio
 import inspect
 import logging
 import os
-from asyncio import current_task
 from collections.abc import Callable, Iterable
 from typing import Any, overload
 from urllib.parse import quote, urlsplit
@@ -323,7 +322,7 @@ class Stario:
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
         exchange = Exchange(
-            scope, receive, send, span, self.max_body_size, current_task(), self.compression, self._open_streams
+            scope, receive, send, span, self.max_body_size, self.compression, self._open_streams
         )
         c = Context(self, exchange)
         w = Writer(exchange)

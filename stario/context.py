@@ -216,6 +216,7 @@ class Context:
     @property
     def task(self) -> Any:
         """The task answering this request (cancelled when a streaming client leaves)."""
+        self.exchange.capture_task()
         return self.exchange.task
 
     async def wait_disconnected(self) -> None:

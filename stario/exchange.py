@@ -42,7 +42,6 @@ class Exchange:
         send: Any,
         span: Span,
         max_body_size: int,
-        task: asyncio.Task[Any] | None = None,
         compression: Compression | None = None,
         streams: OpenStreams | None = None,
     ) -> None:
@@ -52,8 +51,8 @@ class Exchange:
         self.method: str = scope["method"]
         self.span = span
         self.max_body_size = max_body_size
-        #: The task answering this request (cancelled when a streaming client leaves).
-        self.task = task
+        #: The task answering this request once a stream needs it (see `capture_task`).
+        self.task: asyncio.Task[Any] | None = None
         #: True once the client is known to have gone.
         self.disconnected = False
         #: The request's `stario.sessions.Session` once ``c.session`` was read (the writer sends its cookie).
@@ -124,6 +123,16 @@ class Exchange:
             if message["type"] == "http.disconnect":
                 self.disconnected = True
                 return
+
+    def capture_task(self) -> None:
+        """Note the task answering this request; call it from that task, before a stream starts.
+
+        A client that leaves a stream, or a server that stops, cancels that task (from another
+        task). Noted when a stream starts rather than for every request: asking asyncio for the
+        current task costs a system call on Python 3.11 (``getpid``, to check the loop's process).
+        """
+        if self.task is None:
+            self.task = asyncio.current_task()
 
     def client_left(self, **details: Any) -> None:
         """Note that the client has gone (on the span too), and cancel the task answering it."""

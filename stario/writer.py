@@ -263,6 +263,7 @@ class Writer:
         if self._state != _EMPTY:
             raise RuntimeError("this response was already written; open the SSE stream before writing anything else")
         self._state = _STREAMING
+        self.exchange.capture_task()  # the handler's task: cancelled if the client leaves the stream
         self.stream = SSEStream(self, self.exchange, heartbeat=heartbeat)
         return self.stream
 

@@ -607,3 +607,24 @@ def test_a_client_gone_before_a_slow_streams_first_item_stops_the_stream():
 
     assert asyncio.run(run()), "the request was still waiting for its first item, for a client who had left"
     assert finished == [True], "the generator's finally ran"
+
+
+def test_only_a_stream_asks_asyncio_for_the_requests_task():
+    """On Python 3.11 asyncio.current_task() makes a system call (getpid): a plain request, the
+    common case, must not pay it; a stream needs the task (a client leaving cancels it)."""
+    seen = {}
+
+    async def plain(c, w):
+        seen["plain"] = w.exchange.task
+        w.text("hi")
+
+    async def stream(c, w):
+        yield "<p id='x'>one</p>"
+        seen["stream"] = w.exchange.task
+        seen["running"] = asyncio.current_task()
+
+    with TestClient(Stario(Query("/", plain), Query("/stream", stream))) as client:
+        assert client.get("/").text == "hi"
+        client.get("/stream")
+    assert seen["plain"] is None
+    assert seen["stream"] is not None and seen["stream"] is seen["running"]
