@@ -33,6 +33,7 @@ from stario.toy_catalog import Toy, ToyError, get_toy, list_toys
 
 from . import pages
 from .activity import Activity
+from .download import project_zip
 
 __all__ = ["Playground", "build_app", "CODE_LIMIT"]
 
@@ -438,8 +439,28 @@ def build_app(pg: Playground) -> Stario:
             selected = (await c.signals()).get("_selected") or ""
             await _stream(w, detail_updates(pg, c, owner, str(selected)))
 
+        async def download(c: Context, w: Writer) -> None:
+            # GET: the saved code. POST (the page's button): the code in the editor this instant,
+            # sent in the form, so typing in the last 300 ms (before the save) is not left out.
+            owner = owner_of(c, kind)
+            code = (await c.form()).get("code") if c.method == "POST" else None
+            if code is not None:
+                code = code.replace("\r\n", "\n")  # a form sends its line breaks as CRLF
+            if code is None:
+                code = pg.code(owner)
+            elif len(code) > CODE_LIMIT:
+                raise HTTPError(413, f"your code is over {CODE_LIMIT // 1024} KB")
+            name = owner.name
+            title = owner.lesson.title if owner.lesson is not None else owner.toy.title  # type: ignore[union-attr]
+            archive = project_zip(name, title, code, owner.folder, owner.lesson)
+            w.header("Content-Disposition", f'attachment; filename="{name}.zip"')
+            w.header("Cache-Control", "no-store")  # always the code in the editor now
+            w.raw(archive, content_type="application/zip")
+
         prefix = f"/{kind}/{{name}}"
         return [
+            Query(f"{prefix}/download", download),
+            Command(f"{prefix}/download", download),
             Command(f"{prefix}/save", save),
             Command(f"{prefix}/run", run),
             Command(f"{prefix}/reset", reset),

@@ -636,6 +636,7 @@ def lesson_page(
         ]
     actions.append(h.button({"id": "reset", "data-on:click": f"confirm('Back to the starting code? Your code is kept: Restore my code brings it back.') && @post('/{owner}/reset')"}, "Reset"))
     actions.append(restore_button(owner, restore))
+    actions.append(download_link(owner, "app.py, a pyproject.toml, a README, and the lesson's checks as tests"))
     results = [
         errors_view(errors, status),
         checks_view(checks, following=following),
@@ -679,6 +680,17 @@ def restore_button(owner: str, restore: str | None) -> h.HTML:
                      "title": "Put back the code you had before Reset or Solve"}, "Restore my code")
 
 
+def download_link(owner: str, contents: str) -> h.HTML:
+    """Download as a project: the code in the editor (sent with the form), as a zip to run and
+    test outside the playground. ``GET /{owner}/download`` gives the saved code the same way."""
+    return h.form(
+        {"id": "download-form", "class": "inline", "method": "post", "action": f"/{owner}/download"},
+        h.input({"type": "hidden", "name": "code", "data-attr:value": "$code"}),
+        h.button({"id": "download", "type": "submit", "aria-label": "Download as a project",
+                  "title": f"Download as a project: {contents}"}, "Download"),
+    )
+
+
 def error_line(errors: list[dict[str, Any]], status: dict[str, Any] | None) -> int:
     """The line to mark in the editor: the failed start's, else the newest error's; 0 for none."""
     if status and status.get("line") and status.get("state") in ("failed", "timeout", "crashed", "stuck"):
@@ -706,6 +718,7 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
         h.button({"id": "reset", "data-on:click": f"confirm('Back to the toy as it ships? Your code is kept: Restore my code brings it back.') && @post('/{owner}/reset')"},
                  "Reset"),
         restore_button(owner, restore),
+        download_link(owner, "app.py with the toy's files, a pyproject.toml and a README"),
     ]
     results = [
         errors_view(errors, status),
