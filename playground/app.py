@@ -34,6 +34,7 @@ from stario.toy_catalog import Toy, ToyError, get_toy, list_toys
 from . import pages
 from .activity import Activity
 from .download import project_zip
+from .faults import NetworkFaults
 
 __all__ = ["Playground", "build_app", "CODE_LIMIT"]
 
@@ -75,8 +76,11 @@ class Owner:
 class Playground:
     """What the pages share: the lessons, the store, the runner, the activity, the addresses."""
 
-    def __init__(self, store: Any, runner: Any, activity: Activity, preview_port: int, token: str = "") -> None:
+    def __init__(self, store: Any, runner: Any, activity: Activity, preview_port: int, token: str = "",
+                 faults: NetworkFaults | None = None) -> None:
         self.lessons: list[Lesson] = load_lessons()
+        #: What the learner broke of the preview's network (shared with the preview's proxy).
+        self.faults = faults if faults is not None else NetworkFaults()
         self.by_name = {lesson.path.name: lesson for lesson in self.lessons}
         self.store = store
         self.runner = runner
@@ -355,6 +359,7 @@ def build_app(pg: Playground) -> Stario:
             errors=list(pg.activity.errors) if mine else [], output=pg.activity.output if mine else "",
             origin=pg.preview_origin(c), pane_key=_pane_key(pg.activity, owner),
             restore=pg.store.restore_point(owner.store_key), hints_shown=pg.hints.get(lesson.path.name, 0),
+            network=pg.faults.settings(),
         )
 
     async def show_toy(c: Context) -> h.HTML:
@@ -367,6 +372,7 @@ def build_app(pg: Playground) -> Stario:
             output=pg.activity.output if mine else "", origin=pg.preview_origin(c),
             pane_key=_pane_key(pg.activity, owner), restore=pg.store.restore_point(owner.store_key),
             edited=pg.store.code(owner.store_key) not in (None, owner.starting_code),
+            network=pg.faults.settings(),
         )
 
     async def gallery() -> h.HTML:
@@ -510,9 +516,48 @@ def build_app(pg: Playground) -> Stario:
         pg.store.save(owner.store_key, solution_code)
         await _stream(w, _replace(pg, owner, solution_code))
 
+    async def network_changed(c: Context, w: Writer, action: str) -> None:
+        signals = await c.signals()
+        try:
+            if action == "set":
+                pg.faults.set(delay_ms=signals.get("netDelay"), drop_every=signals.get("netDrop"),
+                              bytes_per_second=signals.get("netThrottle"))
+                said = "set"
+            elif action == "cut":
+                count = pg.faults.cut()
+                said = f"cut {count} open stream{'s' if count != 1 else ''}" if count else "no stream was open to cut"
+            elif action == "offline":
+                seconds = signals.get("netOffline", 10)
+                pg.faults.go_offline(seconds)
+                said = f"offline for {int(seconds)} s: new requests are broken off"
+            else:
+                pg.faults.clear()
+                said = "back to normal"
+        except ValueError as exc:
+            w.html(pages.network_said(str(exc), error=True))
+            return
+        settings = pg.faults.settings()
+        w.html(h.fragment(pages.network_state(settings), pages.network_said(said)))
+
+    async def network(c: Context, w: Writer) -> None:
+        await network_changed(c, w, "set")
+
+    async def network_cut(c: Context, w: Writer) -> None:
+        await network_changed(c, w, "cut")
+
+    async def network_offline(c: Context, w: Writer) -> None:
+        await network_changed(c, w, "offline")
+
+    async def network_clear(c: Context, w: Writer) -> None:
+        await network_changed(c, w, "clear")
+
     return Stario(
         Query("/", home),
         Query("/complete", complete),
+        Command("/network", network),
+        Command("/network/cut", network_cut),
+        Command("/network/offline", network_offline),
+        Command("/network/clear", network_clear),
         Query("/lessons/{name}", show_lesson),
         Command("/lessons/{name}/check", check),
         Command("/lessons/{name}/hint", hint),

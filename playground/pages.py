@@ -538,6 +538,54 @@ def preview_bar() -> h.HTML:
     )
 
 
+def network_panel(settings: dict[str, Any], said: str = "") -> h.HTML:
+    """Break the network: controls for what the preview's proxy does to the traffic (`playground.faults`)."""
+    return h.details(
+        {"id": "network", "class": "network"},
+        h.summary("Network: ", network_state(settings)),
+        h.div(
+            {"class": "network-controls", "data-on:change": "@post('/network')"},
+            h.button({"type": "button", "id": "net-cut", "data-on:click": "@post('/network/cut')",
+                      "title": "Break off every open stream now, as a dropped connection would"}, "Cut the stream"),
+            h.label("Delay events ", h.input({"type": "number", "id": "net-delay", "min": 0, "max": 10000, "step": 100,
+                                              "data-bind:net-delay": True, "value": settings["delay_ms"]}), " ms"),
+            h.label("Drop events: one in ", h.input({"type": "number", "id": "net-drop", "min": 0, "max": 1000,
+                                                     "data-bind:net-drop": True, "value": settings["drop_every"]})),
+            h.label("Throttle ", h.input({"type": "number", "id": "net-throttle", "min": 0, "step": 1000,
+                                          "data-bind:net-throttle": True, "value": settings["bytes_per_second"]}), " bytes/s"),
+            h.span(
+                {"class": "offline"},
+                h.button({"type": "button", "id": "net-offline", "data-on:click": "@post('/network/offline')",
+                          "title": "Break off every new request for that many seconds"}, "Go offline"),
+                h.label(" for ", h.input({"type": "number", "id": "net-offline-seconds", "min": 0, "max": 300,
+                                          "data-bind:net-offline": True, "value": 10, "aria-label": "Offline for how many seconds"}), " s"),
+            ),
+            h.button({"type": "button", "id": "net-clear", "data-on:click": "@post('/network/clear')"}, "Back to normal"),
+            network_said(said),
+        ),
+    )
+
+
+def network_state(settings: dict[str, Any]) -> h.HTML:
+    """The network's faults in a few words (in the panel's summary)."""
+    parts = []
+    if settings["offline_seconds"]:
+        parts.append(f"offline ({settings['offline_seconds']:g} s left)")
+    if settings["delay_ms"]:
+        parts.append(f"events delayed {settings['delay_ms']} ms")
+    if settings["drop_every"]:
+        parts.append(f"one event in {settings['drop_every']} dropped")
+    if settings["bytes_per_second"]:
+        parts.append(f"throttled to {settings['bytes_per_second']:,} bytes/s")
+    text = ", ".join(parts) if parts else "normal"
+    return h.span({"id": "network-state", "class": "broken" if parts else ""}, text)
+
+
+def network_said(text: str, *, error: bool = False) -> h.HTML:
+    """What the last network control did (or why it could not)."""
+    return h.span({"id": "network-said", "role": "status", "class": "error" if error else "muted"}, text)
+
+
 def inspector(owner: str, pane_key: str) -> h.HTML:
     """The inspector: requests and spans of the current run, live, and the details of one."""
     return h.section(
@@ -578,10 +626,11 @@ def _work(owner: str, code: str, actions: list[Any], results: list[Any], status:
     )
 
 
-def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str) -> h.HTML:
+def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str, network: dict[str, Any]) -> h.HTML:
     return h.section(
         {"id": "live-pane", "class": "pane live", "aria-label": "your app"},
         preview_bar(),
+        network_panel(network),
         preview_pane(status, run=run, origin=origin),
         h.div({"class": "splitter horizontal", "role": "separator", "tabindex": "0", "aria-orientation": "horizontal",
                "aria-label": "Resize the preview", "data-resize": "preview"}),
@@ -610,6 +659,7 @@ def lesson_page(
     pane_key: str,
     restore: str | None,
     hints_shown: int,
+    network: dict[str, Any],
 ) -> h.HTML:
     """The page of one lesson: prose, editor and results, the preview and the inspector."""
     name = lesson.path.name
@@ -665,7 +715,7 @@ def lesson_page(
             _splitter("left", "Resize the lesson"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key),
+            _live(owner, status, run, origin, pane_key, network),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False,
                  "_previewRun": run or 0},
@@ -710,7 +760,7 @@ def _pager_keys(previous: Lesson | None, following: Lesson | None) -> str:
 
 def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | None, run: int | None,
              errors: list[dict[str, Any]], output: str, origin: str, pane_key: str,
-             restore: str | None, edited: bool) -> h.HTML:
+             restore: str | None, edited: bool, network: dict[str, Any]) -> h.HTML:
     """A toy running live beside its README and its code, which the learner may change (a scratch copy)."""
     owner = f"toys/{toy.name}"
     actions = [
@@ -741,7 +791,7 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
             _splitter("left", "Resize the README"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key),
+            _live(owner, status, run, origin, pane_key, network),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None,
                  "_previewRun": run or 0},

@@ -41,9 +41,10 @@ from stario.compression import decoder
 from stario.datastar import data_fields
 from stario.sse_reader import ReadEvent, SSEParser
 
+from .faults import EventCutter, NetworkFaults
 from .security import COOKIE_PREFIX
 
-__all__ = ["PreviewProxy"]
+__all__ = ["PreviewProxy", "BrokenOff", "quiet_broken_off"]
 
 _HOP_BY_HOP = frozenset(
     {
@@ -78,6 +79,21 @@ class _Upstream(Exception):
     """The child refused, broke off, or answered something that is not HTTP."""
 
 
+class BrokenOff(Exception):
+    """Raised to the ASGI server to break a browser's connection off, as a failing network would.
+
+    ASGI has no message for "drop this connection"; an app that raises after its answer started
+    gets its connection closed by uvicorn, which is what the browser must see for a cut stream or
+    an offline network: a network error, which its client retries. `quiet_broken_off` keeps
+    uvicorn from logging these on purpose."""
+
+
+def quiet_broken_off(record: Any) -> bool:
+    """A logging filter for ``uvicorn.error``: drop the reports of `BrokenOff`, which are on purpose."""
+    exc_info = getattr(record, "exc_info", None)
+    return not (exc_info and exc_info[0] is BrokenOff)
+
+
 class PreviewProxy:
     """ASGI app: forwards each request to the runner's current child and reports what passes.
 
@@ -85,9 +101,11 @@ class PreviewProxy:
     serves) and ``run_id`` (the run that socket belongs to). ``report`` receives the records.
     """
 
-    def __init__(self, runner: Any, report: Callable[[dict[str, Any]], Any] | None = None) -> None:
+    def __init__(self, runner: Any, report: Callable[[dict[str, Any]], Any] | None = None, faults: NetworkFaults | None = None) -> None:
         self.runner = runner
         self.report = report
+        #: What the learner broke of the network (the controls beside the preview; see `playground.faults`).
+        self.faults = faults if faults is not None else NetworkFaults()
         self._ids = itertools.count(1)
 
     def _emit(self, record: dict[str, Any]) -> None:
@@ -104,6 +122,8 @@ class PreviewProxy:
         if kind == "http":
             try:
                 await self._http(scope, receive, send)
+            except BrokenOff:
+                raise  # on purpose: uvicorn closes the browser's connection
             except Exception:  # pragma: no cover - a last resort: never hand uvicorn an exception
                 pass
         elif kind == "lifespan":
@@ -119,7 +139,7 @@ class PreviewProxy:
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         exchange = _Exchange(next(self._ids), getattr(self.runner, "upstream", None), getattr(self.runner, "run_id", 0),
-                             self._emit, scope, receive, send)
+                             self._emit, scope, receive, send, self.faults)
         await exchange.run()
 
 
@@ -127,8 +147,10 @@ class _Exchange:
     """One request through the proxy: forward it, stream the answer back, report both."""
 
     def __init__(self, number: int, upstream: str | None, run_id: int, report: Callable[[dict[str, Any]], None],
-                 scope: dict[str, Any], receive: Any, send: Any) -> None:
+                 scope: dict[str, Any], receive: Any, send: Any, faults: NetworkFaults) -> None:
         self.id = number
+        self.faults = faults
+        self.cut_reason: str | None = None  # set when the learner cut this stream off
         self.upstream = upstream  # the child's socket when the request came (None: no app runs)
         self.run_id = run_id
         self.report = report
@@ -144,6 +166,9 @@ class _Exchange:
         self.error: str | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.too_large = False
+        self.events_seen = 0
+        self.keep_text = False
+        self.text: Any = None
 
     def elapsed(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 2)
@@ -173,6 +198,9 @@ class _Exchange:
             await self.answer(413, _error_page("413 Content Too Large", "the preview passes bodies up to 32 MiB"),
                               error="request body over 32 MiB")
             return
+        offline = self.faults.offline_for()
+        if offline:
+            await self.break_off(f"offline: refused ({offline:.0f} s more of Go offline)")
         upstream = self.upstream
         if upstream is None:
             await self.answer(503, _NO_APP, error="no app running: press Run")
@@ -180,6 +208,8 @@ class _Exchange:
         watcher = asyncio.create_task(self.watch(), name=f"preview.watch.{self.id}")
         try:
             await self.forward(upstream, method, target, headers, body)
+        except BrokenOff:
+            raise
         except _Upstream as exc:
             if not self.left.is_set():
                 self.error = str(exc)
@@ -260,6 +290,21 @@ class _Exchange:
             end["error"] = self.error
         self.emit("end", **end)
 
+    async def break_off(self, reason: str) -> None:
+        """Fail this request as a dropped connection would: a head, then the connection closed."""
+        self.error = reason
+        if not self.headers_sent:
+            headers = [(b"cache-control", b"no-store")]
+            await self.send({"type": "http.response.start", "status": 200, "headers": headers})
+            self.headers_sent = True
+        raise BrokenOff(reason)
+
+    def cut_off(self) -> None:
+        """Cut the stream (from the controls): close the child's side now; the browser's follows."""
+        self.cut_reason = "cut: the stream was broken off (Cut the stream)"
+        if self.writer is not None:
+            self.writer.transport.abort()
+
     async def answer(self, status: int, html: str, *, error: str) -> None:
         """Answer from the proxy itself (no app, or a broken one), and report it."""
         body = html.encode()
@@ -323,32 +368,63 @@ class _Exchange:
     async def stream_body(
         self, connection: h11.Connection, reader: asyncio.StreamReader, content_type: str, streaming: bool, encoding: str = ""
     ) -> None:
-        # The browser gets the bytes as they came (compressed, if the app compresses); the
-        # inspector reads them decompressed.
+        # The browser gets the bytes as they came (compressed, if the app compresses), less what
+        # the learner's faults drop or hold; the inspector reads them decompressed.
         try:
             unzip = decoder(encoding)
         except ValueError:
             unzip = None  # an encoding we cannot read: pass it on, show nothing of it
         parser = SSEParser() if streaming and unzip is not None else None
-        keep_text = not streaming and _is_text(content_type)
-        text = codecs.getincrementaldecoder("utf-8")("replace")
-        events = 0
-        async for chunk in _body(connection, reader):
-            if self.left.is_set():
-                return
-            self.body_bytes += len(chunk)
-            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
-            if unzip is None:
-                continue
-            chunk = unzip.decompress(chunk)
-            if parser is not None:
-                for event in parser.feed(text.decode(chunk)):
-                    events += 1
-                    self.emit("event", n=events, **_event_fields(event))
-            elif keep_text and sum(map(len, self.body_text)) < _TEXT_LIMIT:
-                self.body_text.append(text.decode(chunk))
+        self.keep_text = not streaming and _is_text(content_type)
+        self.text = codecs.getincrementaldecoder("utf-8")("replace")
+        events = self.faults.events() if streaming else None
+        by_event = events is not None and encoding in ("", "identity")  # plain SSE: events end at a blank line
+        if streaming:
+            self.faults.stream_opened(self.id, self.cut_off)
+        try:
+            async for chunk in _body(connection, reader):
+                if self.left.is_set() or self.cut_reason is not None:
+                    break
+                for piece in events.split(chunk) if by_event else [chunk]:  # type: ignore[union-attr]
+                    await self.pass_on(piece, events, unzip, parser, can_drop=by_event)
+            if by_event and self.cut_reason is None and not self.left.is_set():
+                rest = events.rest()  # type: ignore[union-attr]
+                if rest:
+                    await self.pass_on(rest, events, unzip, parser, can_drop=True)
+        except _Upstream:
+            if self.cut_reason is None:
+                raise
+        finally:
+            if streaming:
+                self.faults.stream_closed(self.id)
+        if self.cut_reason is not None:
+            self.error = self.cut_reason
+            raise BrokenOff(self.cut_reason)
         if not self.left.is_set():
             await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def pass_on(self, piece: bytes, events: EventCutter | None, unzip: Any, parser: SSEParser | None, *, can_drop: bool) -> None:
+        """Send one piece of the answer on (an event, when the stream is cut into events), unless
+        the faults drop it; report it either way."""
+        passed = True
+        if events is not None:
+            passed = await events.admit(piece, can_drop=can_drop)
+        if passed:
+            await self.faults.throttle(len(piece))
+            self.body_bytes += len(piece)
+            await self.send({"type": "http.response.body", "body": piece, "more_body": True})
+        if unzip is None:
+            return
+        decoded = unzip.decompress(piece)
+        if parser is not None:
+            for event in parser.feed(self.text.decode(decoded)):
+                self.events_seen += 1
+                fields = _event_fields(event)
+                if not passed:
+                    fields["dropped"] = True
+                self.emit("event", n=self.events_seen, **fields)
+        elif self.keep_text and sum(map(len, self.body_text)) < _TEXT_LIMIT:
+            self.body_text.append(self.text.decode(decoded))
 
 
 # -- HTTP/1.1 to the child, through h11 --------------------------------------------------------------

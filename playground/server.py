@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import os
 import signal
 import socket
@@ -27,7 +28,7 @@ from stario.tracers import tracer_from_env
 
 from .activity import Activity
 from .app import Playground, build_app
-from .proxy import PreviewProxy
+from .proxy import PreviewProxy, quiet_broken_off
 from .runner import Runner
 from .security import Guard, cookie_name, load_token
 from .store import Store, data_dir
@@ -105,7 +106,7 @@ async def serve(
     scratch.mkdir(parents=True, exist_ok=True)
     runner = Runner(report=activity.record, cwd=str(scratch))
     proxy = PreviewProxy(runner, report=activity.record)
-    playground = Playground(store, runner, activity, preview_port, token)
+    playground = Playground(store, runner, activity, preview_port, token, faults=proxy.faults)
     app = build_app(playground)
     # The playground's own spans: none by default (the terminal keeps the URL in view), or what
     # STARIO_TRACER asks for.
@@ -118,6 +119,7 @@ async def serve(
         _Server(uvicorn.Config(main, port=port, lifespan="on", **config)),
         _Server(uvicorn.Config(preview, port=preview_port, lifespan="off", **config)),
     ]
+    logging.getLogger("uvicorn.error").addFilter(quiet_broken_off)  # a cut stream is on purpose: no traceback
 
     def stop_all() -> None:
         for server in servers:
