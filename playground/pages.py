@@ -312,12 +312,18 @@ def request_row(exchange: Exchange) -> h.HTML:
             {"class": "row", "data-on:click": f"$_selected = 'r{exchange.id}'; $_itab = 'detail'", "aria-label": f"details of {request.get('method')} {request.get('path')}"},
             h.span({"class": "intent"}, request.get("intent", "")),
             h.code({"class": "target"}, f"{request.get('method')} {_target_label(request)}"),
-            h.span({"class": "status"}, str(status) if status is not None else "…"),
+            h.span({"class": "status"}, str(status) if status is not None else "…" if exchange.end is None else "✕"),
             h.span({"class": "ms"}, f"{ms:.0f} ms" if ms is not None else "", " (open)" if state else "",
-                   " (left)" if (exchange.end or {}).get("left") else ""),
+                   " (left)" if (exchange.end or {}).get("left") else "", _broken_note(exchange.end)),
             detail,
         ),
     )
+
+
+def _broken_note(end: dict[str, Any] | None) -> str:
+    """" (cut)" or " (offline)" when the network controls broke the request off."""
+    error = (end or {}).get("error") or ""
+    return " (cut)" if error.startswith("cut") else " (offline)" if error.startswith("offline") else ""
 
 
 def requests_list(exchanges: list[Exchange]) -> h.HTML:
@@ -326,7 +332,7 @@ def requests_list(exchanges: list[Exchange]) -> h.HTML:
 
 
 def _event_label(event: dict[str, Any]) -> str:
-    parts = [event.get("type", "")]
+    parts = (["dropped:"] if event.get("dropped") else []) + [event.get("type", "")]
     if event.get("mode") and event.get("mode") != "outer":
         parts.append(str(event["mode"]))
     if event.get("selector"):
