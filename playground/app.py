@@ -77,7 +77,7 @@ class Playground:
     """What the pages share: the lessons, the store, the runner, the activity, the addresses."""
 
     def __init__(self, store: Any, runner: Any, activity: Activity, preview_port: int, token: str = "",
-                 faults: NetworkFaults | None = None) -> None:
+                 faults: NetworkFaults | None = None, visitor_port: int | None = None) -> None:
         self.lessons: list[Lesson] = load_lessons()
         #: What the learner broke of the preview's network (shared with the preview's proxy).
         self.faults = faults if faults is not None else NetworkFaults()
@@ -86,6 +86,7 @@ class Playground:
         self.runner = runner
         self.activity = activity
         self.preview_port = preview_port
+        self.visitor_port = visitor_port  # the preview again, for a second visitor ("Add a visitor")
         self.token = token
         self.hints: dict[str, int] = {}  # how many hints each lesson has shown
         self._sequence = itertools.count(1)  # numbers the code the server puts in the editor
@@ -130,6 +131,12 @@ class Playground:
         host = f"[{host}]" if ":" in host else host
         credentials = f"stario:{self.token}@" if with_token and self.token else ""
         return f"http://{credentials}{host}:{self.preview_port}"
+
+    def visitor_origin(self, c: Context) -> str:
+        """The second visitor's preview address ("" when the playground serves none)."""
+        if self.visitor_port is None:
+            return ""
+        return self.preview_origin(c).rsplit(":", 1)[0] + f":{self.visitor_port}"
 
     def current(self, owner: Owner) -> bool:
         """Whether the current run is ``owner``'s."""
@@ -181,7 +188,8 @@ def _pane(pg: Playground, c: Context, owner: Owner) -> h.HTML:
     status = pg.activity.status if mine else pg.activity.last_of(owner.key).status
     if not mine and status and status.get("state") in ("running", "stuck", "starting"):
         status = {"state": "stopped", "text": "stopped: another page ran its code since"}
-    return pages.preview_pane(status, run=pg.activity.run if mine else None, origin=pg.preview_origin(c))
+    return pages.preview_pane(status, run=pg.activity.run if mine else None, origin=pg.preview_origin(c),
+                              visitor_origin=pg.visitor_origin(c))
 
 
 # -- the live stream ------------------------------------------------------------------------------
@@ -359,7 +367,7 @@ def build_app(pg: Playground) -> Stario:
             errors=list(pg.activity.errors) if mine else [], output=pg.activity.output if mine else "",
             origin=pg.preview_origin(c), pane_key=_pane_key(pg.activity, owner),
             restore=pg.store.restore_point(owner.store_key), hints_shown=pg.hints.get(lesson.path.name, 0),
-            network=pg.faults.settings(),
+            network=pg.faults.settings(), visitor_origin=pg.visitor_origin(c),
         )
 
     async def show_toy(c: Context) -> h.HTML:
@@ -372,7 +380,7 @@ def build_app(pg: Playground) -> Stario:
             output=pg.activity.output if mine else "", origin=pg.preview_origin(c),
             pane_key=_pane_key(pg.activity, owner), restore=pg.store.restore_point(owner.store_key),
             edited=pg.store.code(owner.store_key) not in (None, owner.starting_code),
-            network=pg.faults.settings(),
+            network=pg.faults.settings(), visitor_origin=pg.visitor_origin(c),
         )
 
     async def gallery() -> h.HTML:

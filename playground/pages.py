@@ -134,10 +134,12 @@ def status_view(status: dict[str, Any] | None) -> h.HTML:
     return h.span({"id": "status", "role": "status", "class": f"{kind} state-{state}", "data-class:stale": "$_stale"}, text)
 
 
-def preview_pane(status: dict[str, Any] | None, *, run: int | None, origin: str) -> h.HTML:
+def preview_pane(status: dict[str, Any] | None, *, run: int | None, origin: str, visitor_origin: str = "") -> h.HTML:
     """The preview: the app in a frame while it runs, else what to do (or what went wrong).
 
-    The frame is never morphed (it would reload): a new run replaces the whole pane.
+    The frame is never morphed (it would reload): a new run replaces the whole pane. With
+    ``visitor_origin``, "Add a visitor" shows a second frame beside it: the same app seen by
+    another browser, whose cookies the playground keeps (`playground.visitors`).
     """
     state = (status or {}).get("state", "idle")
     if state in ("running", "stuck") and run:
@@ -152,7 +154,14 @@ def preview_pane(status: dict[str, Any] | None, *, run: int | None, origin: str)
                 "data-ignore-morph": True,
             }
         )
-        return h.div({"id": "preview-pane", "class": "running"}, frame)
+        visitor = None
+        if visitor_origin:
+            visitor = h.iframe({
+                "id": "visitor", "title": "a second visitor, with cookies of its own", "src": "about:blank",
+                "referrerpolicy": "origin", "data-show": "$_visitor", "data-ignore-morph": True,
+                "data-attr:src": f"$_visitor ? '{visitor_origin}/' : 'about:blank'",
+            })
+        return h.div({"id": "preview-pane", "class": "running", "data-class:two": "$_visitor"}, frame, visitor)
     if state in ("failed", "timeout", "crashed"):
         body = [h.p(h.strong("Your app is not running."), " ", (status or {}).get("text", "")),
                 h.p("The error is under the editor; fix the code and press Run.")]
@@ -310,6 +319,7 @@ def request_row(exchange: Exchange) -> h.HTML:
         },
         h.button(
             {"class": "row", "data-on:click": f"$_selected = 'r{exchange.id}'; $_itab = 'detail'", "aria-label": f"details of {request.get('method')} {request.get('path')}"},
+            request.get("visitor", 1) > 1 and h.span({"class": "visitor-tag"}, f"visitor {request['visitor']}"),
             h.span({"class": "intent"}, request.get("intent", "")),
             h.code({"class": "target"}, f"{request.get('method')} {_target_label(request)}"),
             h.span({"class": "status"}, str(status) if status is not None else "…" if exchange.end is None else "✕"),
@@ -409,6 +419,7 @@ def request_detail(exchange: Exchange, spans: list[dict[str, Any]]) -> h.HTML:
     sections: list[Any] = [
         h.h3(f"{request.get('method')} {request.get('path')}"),
         h.p(
+            request.get("visitor", 1) > 1 and h.span({"class": "visitor-tag"}, f"visitor {request['visitor']}"),
             h.span({"class": "intent"}, request.get("intent", "")), " · status ",
             h.strong(str(response.get("status", "…"))),
             f" · headers after {response.get('ms', 0):.1f} ms" if response else "",
@@ -529,8 +540,8 @@ def _keys() -> h.HTML:
     )
 
 
-def preview_bar() -> h.HTML:
-    """Back, forward, reload, the address, and the real URL in a new tab."""
+def preview_bar(visitors: bool = False) -> h.HTML:
+    """Back, forward, reload, the address, the real URL in a new tab, and (``visitors``) a second visitor."""
     return h.form(
         {"id": "preview-bar", "class": "preview-bar", "data-on:submit": "playground.go(el.elements.address.value)",
          "data-effect": "$_nav && playground.navigated($_nav.path, $_nav.n); $_previewRun && playground.newRun($_previewRun)"},
@@ -541,6 +552,10 @@ def preview_bar() -> h.HTML:
                  "autocomplete": "off"}),
         h.a({"id": "preview-open", "class": "button", "aria-label": "Open in a new tab", "title": "Open in a new tab (the real URL)",
              "href": "#", "target": "_blank", "rel": "opener"}, "\u2197"),
+        visitors and h.button({"type": "button", "id": "add-visitor", "data-on:click": "$_visitor = !$_visitor",
+                               "aria-pressed": "false", "data-attr:aria-pressed": "$_visitor ? 'true' : 'false'",
+                               "title": "A second browser beside the first, with cookies of its own (press again to remove it)"},
+                              "Add a visitor"),
     )
 
 
@@ -632,12 +647,13 @@ def _work(owner: str, code: str, actions: list[Any], results: list[Any], status:
     )
 
 
-def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str, network: dict[str, Any]) -> h.HTML:
+def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str, network: dict[str, Any],
+          visitor_origin: str) -> h.HTML:
     return h.section(
         {"id": "live-pane", "class": "pane live", "aria-label": "your app"},
-        preview_bar(),
+        preview_bar(visitors=bool(visitor_origin)),
         network_panel(network),
-        preview_pane(status, run=run, origin=origin),
+        preview_pane(status, run=run, origin=origin, visitor_origin=visitor_origin),
         h.div({"class": "splitter horizontal", "role": "separator", "tabindex": "0", "aria-orientation": "horizontal",
                "aria-label": "Resize the preview", "data-resize": "preview"}),
         inspector(owner, pane_key),
@@ -666,6 +682,7 @@ def lesson_page(
     restore: str | None,
     hints_shown: int,
     network: dict[str, Any],
+    visitor_origin: str = "",
 ) -> h.HTML:
     """The page of one lesson: prose, editor and results, the preview and the inspector."""
     name = lesson.path.name
@@ -721,10 +738,10 @@ def lesson_page(
             _splitter("left", "Resize the lesson"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key, network),
+            _live(owner, status, run, origin, pane_key, network, visitor_origin),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False,
-                 "_previewRun": run or 0},
+                 "_previewRun": run or 0, "_visitor": False},
     )
 
 
@@ -766,7 +783,7 @@ def _pager_keys(previous: Lesson | None, following: Lesson | None) -> str:
 
 def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | None, run: int | None,
              errors: list[dict[str, Any]], output: str, origin: str, pane_key: str,
-             restore: str | None, edited: bool, network: dict[str, Any]) -> h.HTML:
+             restore: str | None, edited: bool, network: dict[str, Any], visitor_origin: str = "") -> h.HTML:
     """A toy running live beside its README and its code, which the learner may change (a scratch copy)."""
     owner = f"toys/{toy.name}"
     actions = [
@@ -797,10 +814,10 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
             _splitter("left", "Resize the README"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key, network),
+            _live(owner, status, run, origin, pane_key, network, visitor_origin),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None,
-                 "_previewRun": run or 0},
+                 "_previewRun": run or 0, "_visitor": False},
     )
 
 

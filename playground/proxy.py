@@ -43,6 +43,7 @@ from stario.sse_reader import ReadEvent, SSEParser
 
 from .faults import EventCutter, NetworkFaults
 from .security import COOKIE_PREFIX
+from .visitors import CookieJar
 
 __all__ = ["PreviewProxy", "BrokenOff", "quiet_broken_off"]
 
@@ -101,9 +102,14 @@ class PreviewProxy:
     serves) and ``run_id`` (the run that socket belongs to). ``report`` receives the records.
     """
 
-    def __init__(self, runner: Any, report: Callable[[dict[str, Any]], Any] | None = None, faults: NetworkFaults | None = None) -> None:
+    def __init__(self, runner: Any, report: Callable[[dict[str, Any]], Any] | None = None, faults: NetworkFaults | None = None,
+                 visitor: int = 1) -> None:
         self.runner = runner
         self.report = report
+        #: Which visitor this door serves: 1, the browser itself; 2, "Add a visitor", whose
+        #: cookies the proxy keeps (see `playground.visitors`).
+        self.visitor = visitor
+        self.jar = CookieJar() if visitor > 1 else None
         #: What the learner broke of the network (the controls beside the preview; see `playground.faults`).
         self.faults = faults if faults is not None else NetworkFaults()
         self._ids = itertools.count(1)
@@ -139,7 +145,7 @@ class PreviewProxy:
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         exchange = _Exchange(next(self._ids), getattr(self.runner, "upstream", None), getattr(self.runner, "run_id", 0),
-                             self._emit, scope, receive, send, self.faults)
+                             self._emit, scope, receive, send, self.faults, self.visitor, self.jar)
         await exchange.run()
 
 
@@ -147,9 +153,12 @@ class _Exchange:
     """One request through the proxy: forward it, stream the answer back, report both."""
 
     def __init__(self, number: int, upstream: str | None, run_id: int, report: Callable[[dict[str, Any]], None],
-                 scope: dict[str, Any], receive: Any, send: Any, faults: NetworkFaults) -> None:
+                 scope: dict[str, Any], receive: Any, send: Any, faults: NetworkFaults, visitor: int = 1,
+                 jar: CookieJar | None = None) -> None:
         self.id = number
         self.faults = faults
+        self.visitor = visitor
+        self.jar = jar
         self.cut_reason: str | None = None  # set when the learner cut this stream off
         self.upstream = upstream  # the child's socket when the request came (None: no app runs)
         self.run_id = run_id
@@ -183,6 +192,8 @@ class _Exchange:
         query = scope.get("query_string", b"")
         target = raw_path + (b"?" + query if query else b"")
         headers = [(k.lower(), v) for k, v in scope.get("headers", [])]
+        if self.jar is not None:
+            headers = self.jar.request_headers(headers)  # the second visitor's cookies, not the browser's
         body = await self.read_body()
         if body is None:
             return  # the browser left while sending
@@ -278,6 +289,7 @@ class _Exchange:
             request_headers=[[k.decode("latin-1"), v.decode("latin-1")] for k, v in _without_playground_cookie(headers)],
             request_body=_cut(body.decode("utf-8", "replace")) if body else "",
             at=time.time(),
+            visitor=self.visitor,
         )
 
     def report_end(self) -> None:
@@ -337,6 +349,10 @@ class _Exchange:
         if response is None:
             return  # the browser left before the child answered
         out_headers = [(k, v) for k, v in response.headers if k.decode("latin-1") not in _HOP_BY_HOP and not _sets_playground_cookie(k, v)]
+        if self.jar is not None:
+            # kept for the second visitor (the browser's jar is the first's); never the playground's cookie
+            self.jar.take([(k, v) for k, v in response.headers if not _sets_playground_cookie(k, v)])
+            out_headers = [(k, v) for k, v in out_headers if k != b"set-cookie"]
         content_type = next((v.decode("latin-1") for k, v in response.headers if k == b"content-type"), "")
         streaming = content_type.split(";")[0].strip().lower() == "text/event-stream"
         length = next((v for k, v in response.headers if k == b"content-length"), None)

@@ -106,7 +106,10 @@ async def serve(
     scratch.mkdir(parents=True, exist_ok=True)
     runner = Runner(report=activity.record, cwd=str(scratch))
     proxy = PreviewProxy(runner, report=activity.record)
-    playground = Playground(store, runner, activity, preview_port, token, faults=proxy.faults)
+    # "Add a visitor": the preview once more, on a port of its own, whose cookies the proxy keeps.
+    visitor_port = pick_port(host, preview_port + 1, avoid=port)
+    visitor = PreviewProxy(runner, report=activity.record, faults=proxy.faults, visitor=2)
+    playground = Playground(store, runner, activity, preview_port, token, faults=proxy.faults, visitor_port=visitor_port)
     app = build_app(playground)
     # The playground's own spans: none by default (the terminal keeps the URL in view), or what
     # STARIO_TRACER asks for.
@@ -114,10 +117,12 @@ async def serve(
     cookie = cookie_name(port)
     main = Guard(app, token, cookie=cookie, allow_any_host=allow_remote)
     preview = Guard(proxy, token, cookie=cookie, allow_any_host=allow_remote, framed_by=port)
+    second = Guard(visitor, token, cookie=cookie, allow_any_host=allow_remote, framed_by=port)
     config = dict(host=host, log_level="warning", timeout_graceful_shutdown=1)
     servers = [
         _Server(uvicorn.Config(main, port=port, lifespan="on", **config)),
         _Server(uvicorn.Config(preview, port=preview_port, lifespan="off", **config)),
+        _Server(uvicorn.Config(second, port=visitor_port, lifespan="off", **config)),
     ]
     logging.getLogger("uvicorn.error").addFilter(quiet_broken_off)  # a cut stream is on purpose: no traceback
 
