@@ -38,6 +38,9 @@ class Exchange:
     event_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)  # what the app raised answering it
     trace_id: str | None = None
+    event_bytes: int = 0  # the events' bytes so far, uncompressed
+    largest_event: int = 0
+    first_event_ms: float | None = None
 
     @property
     def id(self) -> int:
@@ -102,6 +105,24 @@ class Activity:
         """The kept spans of one trace, in the order they ended."""
         return [span for span in self.spans if span.get("trace_id") == trace_id]
 
+    def cost(self) -> dict[str, float]:
+        """What the current run's interactions cost so far (since Run or Clear), by the budgets'
+        names (`stario.lessons.loading.BUDGET_NAMES`), plus the answers' bytes unpacked."""
+        exchanges = list(self.exchanges.values())
+        wire = sum((e.end or {}).get("bytes", e.event_bytes) for e in exchanges)
+        firsts = [e.first_event_ms for e in exchanges if e.first_event_ms is not None]
+        requests = [s for s in self.spans if s.get("parent_id") is None and s.get("name") == "http.request"]
+        return {
+            "requests": len(exchanges),
+            "events": sum(e.event_count for e in exchanges),
+            "wire_bytes": wire,
+            "unpacked_bytes": sum((e.end or {}).get("unpacked", e.event_bytes) for e in exchanges),
+            "largest_event_bytes": max((e.largest_event for e in exchanges), default=0),
+            "first_event_ms": max(firsts, default=0),
+            "server_ms": round(sum((s.get("duration_ns") or 0) for s in requests) / 1e6, 1),
+            "spans": len(self.spans),
+        }
+
     # -- writing --------------------------------------------------------------------------------
 
     def record(self, record: dict[str, Any]) -> None:
@@ -140,6 +161,11 @@ class Activity:
             elif kind == "event":
                 exchange.events.append(record)
                 exchange.event_count += 1
+                size = record.get("size", 0)
+                exchange.event_bytes += size
+                exchange.largest_event = max(exchange.largest_event, size)
+                if exchange.first_event_ms is None:
+                    exchange.first_event_ms = record.get("ms")
             else:
                 exchange.end = record
         self._tell(record)

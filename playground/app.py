@@ -223,11 +223,16 @@ async def live_updates(pg: Playground, c: Context, owner: Owner) -> AsyncIterato
         feed.close()
 
 
+def _budgets(owner: Owner) -> dict[str, int]:
+    return owner.lesson.budgets if owner.lesson is not None else {}
+
+
 def _snapshot(pg: Playground, owner: Owner) -> h.HTML:
     activity = pg.activity
     if pg.current(owner):
         return h.fragment(
             pages.status_view(activity.status),
+            pages.cost_view(activity.cost(), _budgets(owner)),
             pages.requests_list(list(activity.exchanges.values())),
             pages.spans_list(list(activity.spans)),
             pages.console_view(activity.output),
@@ -236,7 +241,8 @@ def _snapshot(pg: Playground, owner: Owner) -> h.HTML:
     last = activity.last_of(owner.key).status
     if last and last.get("state") in ("running", "stuck", "starting"):
         last = {"state": "stopped", "text": "stopped: another page ran its code since"}
-    return h.fragment(pages.status_view(last), pages.requests_list([]), pages.spans_list([]))
+    return h.fragment(pages.status_view(last), pages.requests_list([]), pages.spans_list([]),
+                      pages.cost_view(pages.NOTHING_YET, _budgets(owner)))
 
 
 def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[Any]:
@@ -278,6 +284,8 @@ def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[A
             traces[item["span"].get("trace_id", "")] = None
     if status:
         out.append(pages.status_view(activity.status))
+    if any(item.get("kind") in ("reset", "clear", "request", "event", "end", "span") for item in batch):
+        out.append(pages.cost_view(activity.cost(), _budgets(owner)))
     if errors:
         out.append(pages.errors_view(list(activity.errors), activity.status))
         line = pages.error_line(list(activity.errors), activity.status)

@@ -607,7 +607,52 @@ def network_said(text: str, *, error: bool = False) -> h.HTML:
     return h.span({"id": "network-said", "role": "status", "class": "error" if error else "muted"}, text)
 
 
-def inspector(owner: str, pane_key: str) -> h.HTML:
+_GAUGE_LABELS = {
+    "requests": "requests",
+    "events": "events",
+    "wire_bytes": "bytes over the wire",
+    "largest_event_bytes": "largest event, bytes",
+    "first_event_ms": "first event, ms",
+    "server_ms": "time in your app, ms",
+    "spans": "spans",
+}
+
+
+NOTHING_YET = {"requests": 0, "events": 0, "wire_bytes": 0, "unpacked_bytes": 0, "largest_event_bytes": 0,
+               "first_event_ms": 0, "server_ms": 0, "spans": 0}
+"""The cost of a run that has made no request yet."""
+
+
+def cost_view(cost: dict[str, float], budgets: dict[str, int]) -> h.HTML:
+    """What the run's interactions cost (since Run or Clear), and the lesson's budgets as gauges
+    that turn red once passed (`stario.lessons.loading.BUDGET_NAMES`)."""
+    line = (
+        f"{cost['requests']:g} requests · {cost['events']:g} events · {_size(cost['wire_bytes'])} over the wire"
+        f" ({_size(cost['unpacked_bytes'])} unpacked) · {cost['server_ms']:g} ms in your app · {cost['spans']:g} spans"
+    )
+    gauges = [_gauge(name, cost[name], limit) for name, limit in budgets.items()]
+    return h.div({"id": "cost", "class": "cost", "aria-label": "what this run cost"},
+                 h.p({"class": "cost-line"}, line), gauges and h.div({"class": "gauges"}, gauges))
+
+
+def _gauge(name: str, value: float, limit: int) -> h.HTML:
+    over = value > limit
+    label = _GAUGE_LABELS[name]
+    return h.div(
+        {"class": "gauge over" if over else "gauge", "data-budget": name},
+        h.span({"class": "gauge-label"}, label),
+        h.span({"class": "bar", "role": "meter", "aria-label": label, "aria-valuemin": 0, "aria-valuemax": limit,
+                "aria-valuenow": value, "aria-valuetext": f"{value:g} of a budget of {limit:g}"},
+               h.span({"class": "fill", "style": f"width: {min(value / limit, 1) * 100:.0f}%"})),
+        h.span({"class": "gauge-value"}, f"{value:g} / {limit:g}", h.strong(" over budget") if over else ""),
+    )
+
+
+def _size(count: float) -> str:
+    return f"{count:,.0f} B" if count < 10_000 else f"{count / 1024:,.1f} KB"
+
+
+def inspector(owner: str, pane_key: str, budgets: dict[str, int] | None = None) -> h.HTML:
     """The inspector: requests and spans of the current run, live, and the details of one."""
     return h.section(
         {"id": "inspector", "aria-label": "inspector", "data-signals": {"_itab": "requests", "_selected": ""}},
@@ -622,6 +667,7 @@ def inspector(owner: str, pane_key: str) -> h.HTML:
             h.span({"class": "spacer"}),
             h.button({"id": "clear", "data-on:click": f"$_selected = ''; $_itab = 'requests'; @post('/{owner}/clear')"}, "Clear"),
         ),
+        cost_view(NOTHING_YET, budgets or {}),
         h.div(
             {"class": "inspector-body"},
             h.div({"data-show": "$_itab === 'requests'", "class": "list"}, h.ol({"id": "requests", "class": "requests"})),
@@ -648,7 +694,7 @@ def _work(owner: str, code: str, actions: list[Any], results: list[Any], status:
 
 
 def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: str, pane_key: str, network: dict[str, Any],
-          visitor_origin: str) -> h.HTML:
+          visitor_origin: str, budgets: dict[str, int]) -> h.HTML:
     return h.section(
         {"id": "live-pane", "class": "pane live", "aria-label": "your app"},
         preview_bar(visitors=bool(visitor_origin)),
@@ -656,7 +702,7 @@ def _live(owner: str, status: dict[str, Any] | None, run: int | None, origin: st
         preview_pane(status, run=run, origin=origin, visitor_origin=visitor_origin),
         h.div({"class": "splitter horizontal", "role": "separator", "tabindex": "0", "aria-orientation": "horizontal",
                "aria-label": "Resize the preview", "data-resize": "preview"}),
-        inspector(owner, pane_key),
+        inspector(owner, pane_key, budgets),
     )
 
 
@@ -738,7 +784,7 @@ def lesson_page(
             _splitter("left", "Resize the lesson"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key, network, visitor_origin),
+            _live(owner, status, run, origin, pane_key, network, visitor_origin, lesson.budgets),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None, "_running": False,
                  "_previewRun": run or 0, "_visitor": False},
@@ -814,7 +860,7 @@ def toy_page(*, toy: Any, toys: list[Any], code: str, status: dict[str, Any] | N
             _splitter("left", "Resize the README"),
             _work(owner, code, actions, results, status),
             _splitter("middle", "Resize the editor and the preview"),
-            _live(owner, status, run, origin, pane_key, network, visitor_origin),
+            _live(owner, status, run, origin, pane_key, network, visitor_origin, {}),
         ),
         signals={"_stale": False, "_incoming": None, "_errorLine": error_line(errors, status), "_nav": None,
                  "_previewRun": run or 0, "_visitor": False},

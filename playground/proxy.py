@@ -176,6 +176,7 @@ class _Exchange:
         self.writer: asyncio.StreamWriter | None = None
         self.too_large = False
         self.events_seen = 0
+        self.unpacked_bytes = 0  # the answer's bytes once decompressed (the same when it was not compressed)
         self.keep_text = False
         self.text: Any = None
 
@@ -293,7 +294,7 @@ class _Exchange:
         )
 
     def report_end(self) -> None:
-        end: dict[str, Any] = {"ms": self.elapsed(), "bytes": self.body_bytes}
+        end: dict[str, Any] = {"ms": self.elapsed(), "bytes": self.body_bytes, "unpacked": self.unpacked_bytes or self.body_bytes}
         if self.body_text:
             end["body"] = _cut("".join(self.body_text))
         if self.left.is_set():
@@ -432,10 +433,13 @@ class _Exchange:
         if unzip is None:
             return
         decoded = unzip.decompress(piece)
+        self.unpacked_bytes += len(decoded)
         if parser is not None:
             for event in parser.feed(self.text.decode(decoded)):
                 self.events_seen += 1
                 fields = _event_fields(event)
+                fields["size"] = len(event.raw.encode("utf-8", "replace"))  # as the app wrote it, uncompressed
+                fields["ms"] = self.elapsed()  # since the request arrived
                 if not passed:
                     fields["dropped"] = True
                 self.emit("event", n=self.events_seen, **fields)

@@ -101,6 +101,12 @@ def make_lesson(tmp_path: Path, name: str = "01-demo", lesson: str | None = None
         ({"files": {"app.py": "", "solution.py": "", "check.py": "x = 1\n"}}, "check_"),
         ({"lesson": "---\ntitle: T\nsummary: S\n---\n{{code app.py:missing}}\n"}, "names nothing in app.py"),
         ({"lesson": "---\ntitle: T\nsummary: S\n---\n{{code other.py}}\n"}, "other.py: missing"),
+        ({"files": {"app.py": "", "solution.py": "", "check.py": "BUDGETS = {'bytes': 9}\ndef check_a(client): pass\n"}},
+         "BUDGETS has 'bytes'; the budgets are requests, events"),
+        ({"files": {"app.py": "", "solution.py": "", "check.py": "BUDGETS = {'spans': 0}\ndef check_a(client): pass\n"}},
+         r"BUDGETS\['spans'\] is a whole number above 0, got 0"),
+        ({"files": {"app.py": "", "solution.py": "", "check.py": "BUDGETS = dict(spans=3)\ndef check_a(client): pass\n"}},
+         "BUDGETS is a literal dict"),
     ],
 )
 def test_malformed_lessons_name_the_file_and_the_problem(tmp_path, kwargs, problem):
@@ -288,3 +294,11 @@ def test_the_docs_page_of_an_exercise_ends_with_its_hints_folded_away():
     assert page.rstrip().endswith(blocks[-1]) and page.index("<summary>check.py</summary>") < page.index(blocks[0])
     reading = next(lesson for lesson in LESSONS if not lesson.is_exercise)
     assert "<details>" not in hooks.lesson_page(reading)
+
+
+def test_an_exercise_may_set_budgets_the_playground_shows_as_gauges(tmp_path):
+    check = "BUDGETS = {'largest_event_bytes': 200, 'requests': 5}\n\ndef check_a(client):\n    pass\n"
+    folder = make_lesson(tmp_path, files={"app.py": "", "solution.py": "", "check.py": check})
+    assert load_lesson(folder).budgets == {"largest_event_bytes": 200, "requests": 5}
+    plain = make_lesson(tmp_path, name="02-plain", files={"app.py": "", "solution.py": "", "check.py": "def check_a(client): pass\n"})
+    assert load_lesson(plain).budgets == {}

@@ -51,6 +51,7 @@ class Lesson:
     app_code: str
     solution_code: str | None = None
     check_names: list[str] = field(default_factory=list)
+    budgets: dict[str, int] = field(default_factory=dict)
     #: The hints of ``hints.md``, each in Markdown, in order; empty when there is no such file.
     hints: list[str] = field(default_factory=list)
 
@@ -105,10 +106,12 @@ def load_lesson(path: Path) -> Lesson:
         raise LessonError(f"{path}: an exercise has both solution.py and check.py, not just one")
     solution_code = read_lesson_file(solution_path) if solution_path.exists() else None
     check_names: list[str] = []
+    budgets: dict[str, int] = {}
     if check_path.exists():
         check_names = _check_names(check_path)
         if not check_names:
             raise LessonError(f"{check_path}: define at least one function named check_...")
+        budgets = _budgets(check_path)
     hints_path = path / "hints.md"
     hints: list[str] = []
     if hints_path.exists():
@@ -126,6 +129,7 @@ def load_lesson(path: Path) -> Lesson:
         solution_code=solution_code,
         check_names=check_names,
         hints=hints,
+        budgets=budgets,
     )
 
 
@@ -182,6 +186,38 @@ def _definition(path: Path, source: str, name: str) -> str:
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             return "\n".join(source.splitlines()[node.lineno - 1 : node.end_lineno])
     raise LessonError(f"{path.parent / 'lesson.md'}: {{{{code {path.name}:{name}}}}} names nothing in {path.name}")
+
+
+BUDGET_NAMES = {
+    "requests": "requests the preview made",
+    "events": "Server-Sent Events received",
+    "wire_bytes": "bytes of answers over the wire (as sent, compressed or not)",
+    "largest_event_bytes": "bytes of the largest event",
+    "first_event_ms": "ms from a stream's request to its first event (the slowest stream)",
+    "server_ms": "ms the app spent answering (its request spans, added up)",
+    "spans": "spans recorded",
+}
+"""What a lesson's ``BUDGETS`` (in its check.py) may limit, each an upper bound, shown as a gauge."""
+
+
+def _budgets(path: Path) -> dict[str, int]:
+    """The ``BUDGETS = {...}`` of a check.py (a literal dict of names in `BUDGET_NAMES` to whole numbers), or {}."""
+    tree = ast.parse(read_lesson_file(path), str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "BUDGETS" for t in node.targets):
+            try:
+                budgets = ast.literal_eval(node.value)
+            except ValueError:
+                raise LessonError(f"{path}: BUDGETS is a literal dict, such as {{'largest_event_bytes': 400}}") from None
+            if not isinstance(budgets, dict):
+                raise LessonError(f"{path}: BUDGETS is a dict of limits, got {type(budgets).__name__}")
+            for name, limit in budgets.items():
+                if name not in BUDGET_NAMES:
+                    raise LessonError(f"{path}: BUDGETS has {name!r}; the budgets are {', '.join(BUDGET_NAMES)}")
+                if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                    raise LessonError(f"{path}: BUDGETS[{name!r}] is a whole number above 0, got {limit!r}")
+            return budgets
+    return {}
 
 
 def _check_names(path: Path) -> list[str]:
