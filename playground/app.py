@@ -35,6 +35,7 @@ from . import pages
 from .activity import Activity
 from .download import project_zip
 from .faults import NetworkFaults
+from .source import find_patch, handler_for
 
 __all__ = ["Playground", "build_app", "CODE_LIMIT"]
 
@@ -317,6 +318,15 @@ def _render(pg: Playground, owner: Owner, batch: list[dict[str, Any]]) -> list[A
 async def detail_updates(pg: Playground, c: Context, owner: Owner, selected: str) -> AsyncIterator[Any]:
     """The detail pane for what is picked; a stream's new events are added as they come."""
     activity = pg.activity
+    if selected.startswith("p:") and pg.current(owner):
+        element_id = selected[2:]
+        exchange, event = find_patch(activity.exchanges.values(), element_id)
+        spans = activity.trace(exchange.trace_id) if exchange is not None and exchange.trace_id else []
+        handler = None
+        if exchange is not None:
+            handler = handler_for(pg.code(owner), str(exchange.request.get("method")), str(exchange.request.get("path")))
+        yield pages.pick_detail(element_id, exchange, event, spans, handler)
+        return
     if not pg.current(owner) or len(selected) < 2 or not selected[1:].isdigit():
         yield pages.empty_detail()
         return

@@ -402,6 +402,45 @@ def _span_label(span: dict[str, Any] | None) -> str:
     return label
 
 
+def pick_detail(element_id: str, exchange: Exchange | None, event: dict[str, Any] | None, spans: list[dict[str, Any]],
+                handler: tuple[str, tuple[int, int] | None] | None) -> h.HTML:
+    """Click to source: what an Alt+click in the preview picked, the request and event that last
+    patched it, the span of that request, and the handler (its lines banded in the editor)."""
+    parts: list[Any] = [h.h3("Picked: ", h.code(f"#{element_id}") if element_id else "an element with no id")]
+    if not element_id:
+        parts.append(h.p("Only an element with an id (or inside one) can be patched by id: Alt+click one of those."))
+    if exchange is None:
+        parts.append(h.p({"class": "muted"}, "Nothing loaded in the preview yet: press Run."))
+        return h.section({"id": "detail", "aria-label": "details"}, parts)
+    request = exchange.request
+    target = f"{request.get('method')} {request.get('path')}"
+    go_to_request = h.button({"class": "link", "data-on:click": f"$_selected = 'r{exchange.id}'"}, target)
+    if event is None:
+        parts.append(h.p("No event has patched it: it came with the page, ", go_to_request, "."))
+    else:
+        parts.append(h.p("Last patched by ", go_to_request, ", event ", h.strong(str(event.get("n", "?"))), ": ",
+                         h.code(_event_label(event)), "."))
+        parts.append(h.pre({"class": "raw"}, event.get("raw", "")))
+    root = next((span for span in spans if span.get("parent_id") is None), None)
+    if root is not None:
+        parts.append(h.p("Its span: ", h.button({"class": "link", "data-on:click": f"$_selected = 's{root.get('n')}'"},
+                                                 f"{root.get('name')}, {(root.get('duration_ns') or 0) / 1e6:.1f} ms"),
+                         f" ({len(spans)} span{'s' if len(spans) != 1 else ''} in its trace)."))
+    if handler is None:
+        parts.append(h.p({"class": "muted"}, f"No Query or Command in your code matches {target}."))
+    else:
+        name, lines = handler
+        if lines is None:
+            parts.append(h.p("Its handler: ", h.code(name), " (not defined at the top of app.py)."))
+        else:
+            show = f"playground.showLines({lines[0]}, {lines[1]})"
+            parts.append(h.p("Its handler: ", h.code(name), ", ",
+                             h.button({"class": "link", "id": "show-handler", "data-on:click": show}, f"lines {lines[0]}\u2013{lines[1]}"),
+                             " of your code (banded in the editor)."))
+            parts.append(h.div({"hidden": True, "data-init": show}))
+    return h.section({"id": "detail", "aria-label": "details", "data-picked": element_id}, parts)
+
+
 def empty_detail() -> h.HTML:
     """The detail pane before anything is picked."""
     return h.section({"id": "detail", "aria-label": "details"}, h.p({"class": "muted"}, "Click a request or a span to see all of it."))
@@ -509,6 +548,7 @@ def editor(code: str, *, save_url: str) -> h.HTML:
         h.div(
             {"class": "surface"},
             h.div({"id": "error-line", "class": "error-line", "hidden": True}),
+            h.div({"id": "source-lines", "class": "source-lines", "hidden": True}),
             h.pre({"id": "highlight", "class": "code", "aria-hidden": "true"}, highlighted(code + "\n")),
             h.textarea(
                 {
@@ -655,7 +695,9 @@ def _size(count: float) -> str:
 def inspector(owner: str, pane_key: str, budgets: dict[str, int] | None = None) -> h.HTML:
     """The inspector: requests and spans of the current run, live, and the details of one."""
     return h.section(
-        {"id": "inspector", "aria-label": "inspector", "data-signals": {"_itab": "requests", "_selected": ""}},
+        {"id": "inspector", "aria-label": "inspector", "data-signals": {"_itab": "requests", "_selected": ""},
+         # Click to source: an Alt+click in the preview (playground.js relays it) picks an element.
+         "data-on:stario-pick__window": "$_selected = 'p:' + evt.detail.id; $_itab = 'detail'"},
         h.div(
             {"class": "inspector-bar", "role": "tablist"},
             h.button({"role": "tab", "id": "tab-requests", "data-on:click": "$_itab = 'requests'",

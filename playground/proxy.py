@@ -76,6 +76,22 @@ def _error_page(title: str, detail: str) -> str:
     )
 
 
+# Click to source: every HTML page the preview loads gets this script at its end (served by the
+# proxy, never by the app), which tells the playground which element an Alt+click picked.
+PICK_SCRIPT_PATH = "/_stario_playground/pick.js"
+_PICK_TAG = f'<script src="{PICK_SCRIPT_PATH}"></script>'.encode()
+_PICK_SCRIPT = b"""// Added by the Stario playground's preview (not part of your app): Alt+click (Option+click on a
+// Mac) an element to see which request and event last patched it, and the handler behind it.
+addEventListener('click', (evt) => {
+  if (!evt.altKey || parent === window) return
+  evt.preventDefault()
+  evt.stopImmediatePropagation()
+  const el = evt.target.closest('[id]')
+  parent.postMessage({ stario: 'pick', id: el ? el.id : '', tag: evt.target.tagName.toLowerCase() }, '*')
+}, true)
+"""
+
+
 class _Upstream(Exception):
     """The child refused, broke off, or answered something that is not HTTP."""
 
@@ -144,6 +160,12 @@ class PreviewProxy:
             await send({"type": "websocket.close", "code": 1000})
 
     async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("path") == PICK_SCRIPT_PATH:  # the playground's own helper: not the app's, not reported
+            headers = [(b"content-type", b"text/javascript; charset=utf-8"), (b"cache-control", b"no-cache"),
+                       (b"content-length", str(len(_PICK_SCRIPT)).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": _PICK_SCRIPT})
+            return
         exchange = _Exchange(next(self._ids), getattr(self.runner, "upstream", None), getattr(self.runner, "run_id", 0),
                              self._emit, scope, receive, send, self.faults, self.visitor, self.jar)
         await exchange.run()
@@ -176,6 +198,7 @@ class _Exchange:
         self.writer: asyncio.StreamWriter | None = None
         self.too_large = False
         self.events_seen = 0
+        self.inject = False  # an HTML page: the pick script goes at its end
         self.unpacked_bytes = 0  # the answer's bytes once decompressed (the same when it was not compressed)
         self.keep_text = False
         self.text: Any = None
@@ -357,13 +380,16 @@ class _Exchange:
         content_type = next((v.decode("latin-1") for k, v in response.headers if k == b"content-type"), "")
         streaming = content_type.split(";")[0].strip().lower() == "text/event-stream"
         length = next((v for k, v in response.headers if k == b"content-length"), None)
-        if length is not None and not streaming:
+        encoding = next((v.decode("latin-1") for k, v in response.headers if k == b"content-encoding"), "")
+        # An HTML page gets the pick script at its end (so its length changes: sent chunked).
+        self.inject = (method == "GET" and not streaming and content_type.split(";")[0].strip().lower() == "text/html"
+                       and encoding in ("", "identity") and 200 <= response.status_code < 300)
+        if length is not None and not streaming and not self.inject:
             out_headers.append((b"content-length", length))
         await self.send({"type": "http.response.start", "status": response.status_code, "headers": out_headers})
         self.headers_sent = True
         self.emit("response", status=response.status_code, response_headers=_text_headers(response.headers),
                   content_type=content_type, streaming=streaming, ms=self.elapsed())
-        encoding = next((v.decode("latin-1") for k, v in response.headers if k == b"content-encoding"), "")
         await self.stream_body(connection, reader, content_type, streaming, encoding)
 
     async def until_left(self, awaitable: Any) -> Any:
@@ -418,6 +444,8 @@ class _Exchange:
             self.error = self.cut_reason
             raise BrokenOff(self.cut_reason)
         if not self.left.is_set():
+            if self.inject:
+                await self.send({"type": "http.response.body", "body": _PICK_TAG, "more_body": True})
             await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def pass_on(self, piece: bytes, events: EventCutter | None, unzip: Any, parser: SSEParser | None, *, can_drop: bool) -> None:

@@ -13,13 +13,14 @@ import uvicorn
 
 from stario import Command, Query, Stario
 from stario import datastar as ds
-from stario.playground.proxy import PreviewProxy
+from stario.playground.proxy import PICK_SCRIPT_PATH, PreviewProxy
 from stario.playground.security import cookie_name
 from stario.sse_reader import SSEParser
 from stario.testing import TestClient
 from tests.servers import free_port
 
 COOKIE = cookie_name(8800)
+PICK_TAG = f'<script src="{PICK_SCRIPT_PATH}"></script>'
 
 FINISHED: list[str] = []  # what the upstream's generators recorded in their finally
 
@@ -177,7 +178,7 @@ def _serve_raw(handler):
 def test_a_page_passes_through_with_status_headers_and_body(client, records):
     response = client.get("/")
     assert response.status == 200
-    assert response.text == "<h1>Hello through the proxy</h1>"
+    assert response.text == "<h1>Hello through the proxy</h1>" + PICK_TAG  # the playground's pick script, at the end
     assert response.headers["x-upstream"] == "yes"
     assert "flavour=mint" in response.headers["set-cookie"]
     assert response.headers["content-type"].startswith("text/html")
@@ -187,7 +188,8 @@ def test_a_page_passes_through_with_status_headers_and_body(client, records):
     assert request["intent"] == "Query" and answer["status"] == 200 and answer["streaming"] is False
     assert answer["content_type"].startswith("text/html") and answer["ms"] >= 0
     assert ["x-upstream", "yes"] in answer["response_headers"]
-    assert end["kind"] == "end" and end["bytes"] == len(response.body) and end["body"] == response.text
+    page = "<h1>Hello through the proxy</h1>"  # the app's answer, as the inspector shows it
+    assert end["kind"] == "end" and end["bytes"] == len(page) and end["body"] == page
 
 
 def test_a_redirect_keeps_its_location(client):
@@ -411,7 +413,7 @@ def test_under_uvicorn_a_browser_leaving_an_sse_stream_reaches_the_child(upstrea
         assert records[-1]["left"] is True and "error" not in records[-1]
         # A plain page on the same server still works afterwards.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3) as response:
-            assert response.read() == b"<h1>Hello through the proxy</h1>"
+            assert response.read() == b"<h1>Hello through the proxy</h1>" + PICK_TAG.encode()
     finally:
         server.should_exit = True
         thread.join(timeout=5)
@@ -486,3 +488,15 @@ def test_a_compressed_stream_passes_on_compressed_and_is_reported_decoded(compre
         assert len(page.raw_body) < len(page.body)
     reported = [r for r in records if r["kind"] == "event"]
     assert [r["elements"] for r in reported[:2]] == ["<p id='n'>1</p>", "<p id='n'>2</p>"]
+
+
+def test_an_html_page_gets_the_pick_script_and_nothing_else_does(client, records):
+    page = client.get("/")
+    assert page.text.endswith(f'<script src="{PICK_SCRIPT_PATH}"></script>') and "content-length" not in page.headers
+    assert PICK_SCRIPT_PATH not in client.get("/big").text  # text/plain
+    assert PICK_SCRIPT_PATH not in client.get("/two").text  # a stream
+    assert PICK_SCRIPT_PATH not in client.post("/echo", content="x").text
+    script = client.get(PICK_SCRIPT_PATH)
+    assert script.status == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "altKey" in script.text and "postMessage" in script.text
+    assert not any(r.get("path") == PICK_SCRIPT_PATH for r in records)  # the playground's own: not reported

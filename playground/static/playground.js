@@ -119,6 +119,7 @@ function syncScroll(area) {
   if (layer) { layer.scrollTop = area.scrollTop; layer.scrollLeft = area.scrollLeft }
   if (gutter) gutter.scrollTop = area.scrollTop
   markLine(errorLine)
+  markLines(sourceLines)
 }
 
 let lastSeq = 0
@@ -161,6 +162,35 @@ function showLine(line) {
   area.scrollTop = Math.max(0, (line - 4) * lineHeight(area))
   markLine(line)
 }
+
+// Click to source: the handler's lines, banded in the editor (a pick in the preview shows them).
+let sourceLines = null
+
+function markLines(range) {
+  sourceLines = range
+  const area = $id('code'), band = $id('source-lines')
+  if (!area || !band) return
+  if (!range) { band.hidden = true; return }
+  const [from, to] = range
+  band.style.top = (parseFloat(getComputedStyle(area).paddingTop) + (from - 1) * lineHeight(area) - area.scrollTop) + 'px'
+  band.style.height = ((to - from + 1) * lineHeight(area)) + 'px'
+  band.hidden = false
+}
+
+function showLines(from, to) {
+  const area = $id('code')
+  if (!area || !from) return
+  area.scrollTop = Math.max(0, (from - 3) * lineHeight(area))
+  markLines([from, to || from])
+}
+
+// Alt+click in the preview: its helper script (served by the proxy) posts which element it was.
+addEventListener('message', (evt) => {
+  const f = frame(), visitor = $id('visitor')
+  const from = [f, visitor].filter(Boolean).map(x => new URL(x.dataset.origin || x.src, location.href).origin)
+  if (!from.includes(evt.origin) || !evt.data || evt.data.stario !== 'pick') return
+  dispatchEvent(new CustomEvent('stario-pick', { detail: { id: String(evt.data.id || ''), tag: String(evt.data.tag || '') } }))
+})
 
 // === 3. the preview's address bar ===
 
@@ -378,6 +408,6 @@ new MutationObserver(records => {
   }
 }).observe(document.body, { childList: true, subtree: true })
 
-window.playground = { replaceCode, markLine, showLine, go, back, forward, reload, navigated, newRun }
+window.playground = { replaceCode, markLine, showLine, showLines, markLines, go, back, forward, reload, navigated, newRun }
 restoreSizes()
 wire()
