@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from throughput import BENCH_DIR, free_port, measure, run_wrk, stop_server, wait_until_up, warn_if_busy  # noqa: E402
+from throughput import instructions_per_request as server_instructions, measure, warn_if_busy  # noqa: E402
 
 from stario import Query, Stario  # noqa: E402
 from stario.telemetry import NoopTracer  # noqa: E402
@@ -183,36 +183,11 @@ def instructions_per_request(folder: Path, requests: int = 3_000) -> dict[str, f
 
 
 def http_instructions_per_request(folder: Path, seconds: int = 8) -> dict[str, float]:
-    """Per tracer: instructions the uvicorn server runs per request under wrk, counted by callgrind.
-
-    The server runs under valgrind (about 50 times slower, so a few thousand requests), is warmed
-    up, then its counters are zeroed, wrk runs ``seconds``, and the counters are dumped.
-    """
+    """Per tracer: instructions the uvicorn server runs per request under wrk, counted by callgrind
+    (`throughput.instructions_per_request`)."""
     counts = {}
     for name, value in [("noop", "noop"), ("memory", "memory"), ("sqlite", f"sqlite:{folder / 'callgrind.db'}")]:
-        port = free_port()
-        out = folder / f"callgrind.{name.replace(' ', '_')}"
-        command = [
-            "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-            sys.executable, "-m", "uvicorn", "apps:stario", "--app-dir", str(BENCH_DIR),
-            "--host", "127.0.0.1", "--port", str(port), "--http", "httptools", "--loop", "uvloop",
-            "--log-level", "warning", "--no-access-log",
-        ]  # fmt: skip
-        server = subprocess.Popen(command, env={**os.environ, "STARIO_TRACER": value}, stderr=subprocess.DEVNULL)
-        try:
-            wait_until_up(server, port, timeout=120)
-            # 16 connections, not 64: at valgrind's pace 64 would wait past wrk's 2 s timeout.
-            run_wrk(port, 2, 16)
-            subprocess.run(["callgrind_control", "--zero", str(server.pid)], capture_output=True, check=True)
-            _, requests = run_wrk(port, seconds, 16)
-            subprocess.run(["callgrind_control", "--dump", str(server.pid)], capture_output=True, check=True)
-        finally:
-            stop_server(server)
-        dumped = Path(f"{out}.1").read_text(errors="replace")
-        summary = re.search(r"^summary: (\d+)", dumped, re.MULTILINE)
-        if summary is None:
-            raise RuntimeError(f"no summary line in {out}.1")
-        counts[name] = int(summary.group(1)) / requests
+        counts[name], requests = server_instructions("stario", folder, seconds, env={"STARIO_TRACER": value}, label=name)
         print(f"  {name:>10}: {counts[name]:,.0f} instructions/request over HTTP ({requests:,} requests)", flush=True)
     return counts
 
