@@ -613,10 +613,11 @@ async def run_updates(pg: Playground, owner: Owner, code: str) -> AsyncIterator[
     activity = pg.activity
     yield pages.status_view(activity.status)
     if not result.ok:
-        # Only a failed start: once the app runs, the live stream owns the errors (this stream's
-        # last events could otherwise land after the preview's first error and hide it).
+        # Only a failed start: once the app runs, the live stream owns the errors and the marked
+        # line (this stream's last events could otherwise land after the preview's first error,
+        # and hide it or unmark its line).
         yield pages.errors_view(list(activity.errors), activity.status)
-    yield {"_errorLine": result.line or 0}
+        yield {"_errorLine": result.line or 0}
     if result.ok and owner.lesson is not None and not owner.lesson.is_exercise:
         pg.store.complete(owner.lesson.path.name)  # a lesson without checks is done once its code runs
         done = pg.done()

@@ -144,6 +144,12 @@ def test_run_reports_the_status_and_a_failure_with_its_line(tmp_path):
         events = client.post(f"/lessons/{FIRST.path.name}/run", signals={"code": "app = 1"}).events
         assert "running (12 ms to start)" in elements(events)
         assert pg.runner.codes == ["app = 1"] and pg.activity.owner == f"lessons/{FIRST.path.name}"
+        # Once the app runs, the live stream owns the errors and the marked line: the Run answer's
+        # last events must not touch them (they could land after the preview's first error).
+        started = next(i for i, e in enumerate(events) if "running (12 ms to start)" in (e.elements or ""))
+        later = events[started:]
+        assert not any('id="errors"' in (e.elements or "") for e in later)
+        assert not any(e.type == "datastar-patch-signals" and "_errorLine" in e.signals for e in later)
     failure = RunResult(False, "syntax", error="invalid syntax", line=3, traceback="SyntaxError: invalid syntax")
     pg, client = make(tmp_path, failure)
     with client:
