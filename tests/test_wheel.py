@@ -133,4 +133,7 @@ def test_the_playground_runs_from_the_wheel_and_serves_a_learners_app(installed,
         with urllib.request.urlopen(run, timeout=30) as response:
             assert "running" in response.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{preview}/?token={token}", timeout=10) as response:
-            assert response.read().decode() == "<h1>From the wheel</h1>"
+            # The preview adds its click-to-source helper at the end of every HTML page.
+            assert response.read().decode() == (
+                '<h1>From the wheel</h1><script src="/_stario_playground/pick.js"></script>'
+            )
