@@ -179,6 +179,10 @@ def main() -> None:
     parser.add_argument("--instructions", action="store_true", help="count instructions per request with callgrind instead")
     parser.add_argument("--keep", help="with --instructions: the folder to keep callgrind's files in")
     args = parser.parse_args()
+    needed = ["wrk", "taskset"] + (["valgrind"] if args.instructions else [])
+    missing = [tool for tool in needed if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"throughput.py needs {' and '.join(missing)} on the PATH (Debian: apt-get install {' '.join(missing).replace('taskset', 'util-linux')})")
     if args.instructions:
         folder = Path(args.keep or tempfile.mkdtemp(prefix="callgrind-"))
         folder.mkdir(parents=True, exist_ok=True)

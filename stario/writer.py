@@ -337,7 +337,9 @@ class Writer:
             body = b""
             headers = self.raw_headers(b"", None)
         elif self._content_type and not self.headers and (self.exchange.session is None or not self.exchange.session.changed):
-            headers = [(b"content-type", self._content_type), (b"content-length", b"%d" % len(body))]
+            size = len(body)
+            length = _SMALL_LENGTHS[size] if size < _SMALL else str(size).encode()  # inline: the hot path
+            headers = [(b"content-type", self._content_type), (b"content-length", length)]
         else:
             headers = self.raw_headers(self._content_type, len(body))
         self.exchange.headers_sent = True
@@ -379,6 +381,11 @@ class Writer:
             raise RuntimeError(f"the body was to be {length} bytes long but {sent} were sent")
         await send({"type": "http.response.body", "body": b""})
 
+
+# Content-Length values of small bodies, made once: formatting an int costs about as much as
+# building both ASGI messages (bench/README.md, "Hello world: where the instructions go").
+_SMALL = 2048
+_SMALL_LENGTHS = tuple(str(n).encode() for n in range(_SMALL))
 
 # A header name is an RFC 9110 token: letters, digits and these marks; never a space, a colon
 # or a control character (a CR or LF in a name would split the response).

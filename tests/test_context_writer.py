@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -64,8 +65,6 @@ def test_body_over_the_limit_is_413_from_content_length():
 
 def test_body_over_the_limit_is_413_without_reading_the_rest():
     """No Content-Length (a chunked upload): the app stops at the first chunk past the limit."""
-    import asyncio
-
     app = Stario(Command("/upload", read_body), max_body_size=100)
     chunks_read = []
     messages = []
@@ -296,3 +295,25 @@ def test_a_missing_local_says_nothing_set_it():
 
     with pytest.raises(AttributeError, match="nothing set it"):
         Locals().user
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 2047, 2048, 2049, 100_000])
+def test_content_length_is_the_body_size_on_both_sides_of_the_small_size_table(size):
+    # Small sizes come from a table made once; larger ones are formatted. Both must say the size.
+    async def sized(c, w):
+        w.text("x" * size)
+
+    messages: list[dict] = []
+    app = Stario(Query("/", sized))
+    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    headers = dict(messages[0]["headers"])
+    assert headers[b"content-length"] == str(size).encode()
+    assert len(messages[1]["body"]) == size
