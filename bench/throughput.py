@@ -170,6 +170,10 @@ def warn_if_busy(when: str) -> None:
         print(f"warning ({when}): the CPUs are {busy:.0%} busy with other work; figures will be low", file=sys.stderr)
 
 
+# The tools this script runs, and the Debian package each comes in.
+DEBIAN_PACKAGES = {"wrk": "wrk", "taskset": "util-linux", "valgrind": "valgrind"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -182,7 +186,8 @@ def main() -> None:
     needed = ["wrk", "taskset"] + (["valgrind"] if args.instructions else [])
     missing = [tool for tool in needed if shutil.which(tool) is None]
     if missing:
-        sys.exit(f"throughput.py needs {' and '.join(missing)} on the PATH (Debian: apt-get install {' '.join(missing).replace('taskset', 'util-linux')})")
+        packages = " ".join(DEBIAN_PACKAGES[tool] for tool in missing)
+        sys.exit(f"throughput.py needs {' and '.join(missing)} on the PATH (Debian: apt-get install {packages})")
     if args.instructions:
         folder = Path(args.keep or tempfile.mkdtemp(prefix="callgrind-"))
         folder.mkdir(parents=True, exist_ok=True)
