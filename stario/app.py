@@ -31,7 +31,6 @@ from stario.assets import PREFIX, serve_asset
 from stario.compression import Compression
 from stario.context import Context, unknown_attribute_message
 from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
-from stario.exchange import Exchange
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.relay import start_relays, stop_relays
 from stario.routing import Command, Query, Route, Router
@@ -321,15 +320,12 @@ class Stario:
             return
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        exchange = Exchange(
-            scope, receive, send, span, self.max_body_size, self.compression, self._open_streams
-        )
-        c = Context(self, exchange)
-        w = Writer(exchange)
+        c = Context(self, scope, receive, send, span, self.max_body_size, self.compression, self._open_streams)
+        w = Writer(c)  # answers through the context, the request's line to the server
         if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
             span.attributes["http.path"] = c.path
-            traceparent = exchange.raw_header(b"traceparent")
+            traceparent = c.raw_header(b"traceparent")
             if traceparent is not None:
                 _continue_callers_trace(span, traceparent)
         try:
@@ -358,7 +354,7 @@ class Stario:
                 answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
             await w.finish()
         except asyncio.CancelledError:
-            if not exchange.disconnected and not exchange.stopping:
+            if not c.disconnected and not c.stopping:
                 span.status = "cancelled"
                 span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
                 raise

@@ -1,4 +1,4 @@
-"""The request as a handler sees it: `Context`.
+"""The request being answered: `Context`.
 
 A handler gets ``c`` (the context) and ``w`` (the writer). The context carries what came in:
 
@@ -9,13 +9,20 @@ A handler gets ``c`` (the context) and ``w`` (the writer). The context carries w
 - ``c.span`` (this request's span) and ``c.disconnected`` / ``await c.wait_disconnected()``.
 
 Everything is read lazily: a handler that never looks at the headers never pays for parsing them.
-The body is read at most once, and never past the app's size limit (see `stario.exchange`,
-which the context shares with the `Writer`); cookies are read by `stario.cookies`, forms by
-`stario.forms`.
+The body is read at most once, and never past the app's size limit (`stario.request_body`);
+cookies are read by `stario.cookies`, forms by `stario.forms`.
+
+The context is also the request's line to the ASGI server: it holds ``scope``, ``receive`` and
+``send``, and what the parts answering the request share. The `Writer` and its `SSEStream`
+send through it (``send``, ``headers_sent``, ``loaded_session``), a stream registers with the
+app's open streams through it, and a client leaving cancels the task it noted. One object
+holds all of that, not two, because every object a request makes is paid for on every request
+(bench/README.md, "Hello world: where the instructions go").
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -25,12 +32,14 @@ from stario.datastar import read_signals
 from stario.datastructures import FormData, Headers, Locals, QueryParams
 from stario.errors import ClientDisconnected, HTTPError
 from stario.forms import parse_form
+from stario.request_body import read_body
 from stario.sessions import MISSING_KEY_MESSAGE, Session
 from stario.state import State
 
 if TYPE_CHECKING:
-    from stario.exchange import Exchange
+    from stario.compression import Compression
     from stario.routing import Route
+    from stario.shutdown import OpenStreams
     from stario.telemetry import Span
 
 __all__ = ["Context", "ClientDisconnected"]
@@ -43,14 +52,25 @@ class Context:
 
     __slots__ = (
         "app",
-        "exchange",
         "scope",
+        "receive",
+        "send",
         "method",
         "path",
-        "param_values",
-        "_params",
-        "route",
         "span",
+        "route",
+        "param_values",
+        "max_body_size",
+        "compression",
+        "streams",
+        "task",
+        "disconnected",
+        "stopping",
+        "headers_sent",
+        "loaded_session",
+        "_body",
+        "_reading",
+        "_params",
         "_headers",
         "_query",
         "_cookies",
@@ -58,19 +78,49 @@ class Context:
         "_locals",
     )
 
-    def __init__(self, app: Any, exchange: Exchange) -> None:
+    def __init__(
+        self,
+        app: Any,
+        scope: dict[str, Any],
+        receive: Any,
+        send: Any,
+        span: Span,
+        max_body_size: int,
+        compression: Compression | None = None,
+        streams: OpenStreams | None = None,
+    ) -> None:
         #: The `Stario` app answering (typed loosely: the app module imports this one).
         self.app = app
-        #: The request's line to the server, shared with the `Writer` (see `stario.exchange`).
-        self.exchange = exchange
-        self.scope = exchange.scope
-        self.method: str = exchange.method
-        self.path: str = exchange.scope["path"]
-        #: The route's parameter values in pattern order, as the router found them.
-        self.param_values: list[str] = _NO_VALUES
-        self._params: dict[str, str] | None = None
+        #: What the ASGI server gave: the request (``scope``) and its two channels.
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        #: This request's span (see `stario.telemetry`).
+        self.span = span
+        #: The route that matched, and its parameter values in pattern order (set by the app).
         self.route: Route | None = None
-        self.span: Span = exchange.span
+        self.param_values: list[str] = _NO_VALUES
+        #: The app's limit on the request body, in bytes.
+        self.max_body_size = max_body_size
+        #: The app's `stario.compression.Compression` settings, or None (bodies sent as they are).
+        self.compression = compression
+        #: The app's open streams, which this request joins while its stream is open (`stario.shutdown`).
+        self.streams = streams
+        #: The task answering this request once a stream needs it (see `capture_task`), else None.
+        self.task: asyncio.Task[Any] | None = None
+        #: True once the client is known to have gone (a closed tab, a dropped connection).
+        self.disconnected = False
+        #: True once the server, stopping, ended this request's stream.
+        self.stopping = False
+        #: True once the status line was handed to the server (a session loaded later cannot change).
+        self.headers_sent = False
+        #: The request's `stario.sessions.Session` once ``c.session`` was read (the writer sends its cookie).
+        self.loaded_session: Session | None = None
+        self._body: bytes | None = None
+        self._reading: asyncio.Lock | None = None
+        self._params: dict[str, str] | None = None
         self._headers: Headers | None = None
         self._query: QueryParams | None = None
         self._cookies: dict[str, str] | None = None
@@ -106,19 +156,19 @@ class Context:
         """The signed-cookie session, a dict (see `stario.sessions`): read when first used,
         re-sent when changed. Needs the app's secret key (``Stario(secret_key=...)`` or
         ``STARIO_SECRET_KEY``)."""
-        session = self.exchange.session
+        session = self.loaded_session
         if session is None:
             cookies = self.app.session_cookies
             if cookies is None:
                 raise RuntimeError(MISSING_KEY_MESSAGE)
             # Most first visits send no cookie at all: skip parsing the headers then.
             value = None
-            if self._cookies is not None or self.exchange.raw_header(b"cookie") is not None:
+            if self._cookies is not None or self.raw_header(b"cookie") is not None:
                 value = self.cookies.get(cookies.cookie_name)
             session = cookies.load(value)
-            if self.exchange.headers_sent:
+            if self.headers_sent:
                 session.mark_sent()  # read for the first time in a stream already under way
-            self.exchange.session = session
+            self.loaded_session = session
         return session
 
     @property
@@ -163,9 +213,22 @@ class Context:
         """The whole request body (read once, then cached).
 
         Raises `HTTPError` 413 when it is larger than the app's ``max_body_size``, as soon as
-        that is known (from ``Content-Length``, or while reading) and without reading the rest.
+        that is known (from ``Content-Length``, or while reading) and without reading the rest,
+        and `ClientDisconnected` when the client leaves first. Two tasks asking at once (a
+        handler, and a stream opening) share one read.
         """
-        return await self.exchange.body()
+        if self._body is not None:
+            return self._body
+        if self._reading is None:
+            self._reading = asyncio.Lock()
+        async with self._reading:
+            if self._body is None:
+                try:
+                    self._body = await read_body(self.scope, self.receive, self.max_body_size)
+                except ClientDisconnected:
+                    self.disconnected = True
+                    raise
+        return self._body
 
     async def text(self) -> str:
         """The body decoded as UTF-8 (400 if it is not)."""
@@ -206,26 +269,68 @@ class Context:
             )
         return self._signals
 
-    # -- the client going away -------------------------------------------------------------------
-
-    @property
-    def disconnected(self) -> bool:
-        """True once the client is known to have gone (a closed tab, a dropped connection)."""
-        return self.exchange.disconnected
-
-    @property
-    def task(self) -> Any:
-        """The task answering this request (cancelled when a streaming client leaves)."""
-        self.exchange.capture_task()
-        return self.exchange.task
+    # -- the client going away, and the line to the server -------------------------------------------
 
     async def wait_disconnected(self) -> None:
         """Wait until the client goes away (reads, and keeps, the body first)."""
-        await self.exchange.wait_disconnected()
+        if self.disconnected:
+            return
+        try:
+            await self.body()
+        except HTTPError:
+            pass
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                self.disconnected = True
+                return
 
-    def __getattr__(self, name: str) -> Any:
-        # Only called when the name is missing: say where per-request values go.
-        raise AttributeError(unknown_attribute_message(name))
+    def raw_header(self, name: bytes) -> bytes | None:
+        """The first value of request header ``name`` (lowercase, as ASGI gives names), or None.
+
+        For the few places that need one header without `headers` parsing them all.
+        """
+        for key, value in self.scope["headers"]:
+            if key == name:
+                return value
+        return None
+
+    def capture_task(self) -> None:
+        """Note the task answering this request; called from that task, before a stream starts.
+
+        A client that leaves a stream, or a server that stops, cancels that task (from another
+        task). Noted when a stream starts rather than for every request: asking asyncio for the
+        current task costs a system call on Python 3.11 (``getpid``, to check the loop's process).
+        """
+        if self.task is None:
+            self.task = asyncio.current_task()
+
+    def client_left(self, **details: Any) -> None:
+        """Note that the client has gone (on the span too), and cancel the task answering it."""
+        self.disconnected = True
+        self.span.event("client.disconnected", cause="the client closed the connection", **details)
+        task = self.task
+        if task is not None and not task.done():
+            task.cancel()
+
+    def stream_opened(self) -> None:
+        """The response became an open stream: the app ends it if the server stops."""
+        if self.streams is not None:
+            self.streams.add(self)
+
+    def stream_closed(self) -> None:
+        """The stream ended."""
+        if self.streams is not None:
+            self.streams.discard(self)
+
+    def stop_for_shutdown(self) -> None:
+        """End this request's stream because the server is stopping: cancel the task answering it
+        (its ``finally`` blocks run; the app then closes the stream quietly)."""
+        self.stopping = True
+        self.span.event("server.stopping", cause="the server is shutting down; the stream was ended")
+        task = self.task
+        if task is not None and not task.done():
+            task.cancel()
 
     def __repr__(self) -> str:
         return f"<Context {self.method} {self.path}>"

@@ -113,7 +113,7 @@ anyway, so the browser sees the stream open promptly; from then on, problems are
 
 def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
     async def streaming(c: Any, w: Any) -> None:
-        w.exchange.capture_task()  # now, in the request's task: a late opening runs in another
+        w.request.capture_task()  # now, in the request's task: a late opening runs in another
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
         grace = asyncio.get_running_loop().call_later(STREAM_GRACE, _open_late, w)
         try:
@@ -152,4 +152,4 @@ def _opened(task: asyncio.Future[Any], w: Any) -> None:
     if task.cancelled():
         return
     if isinstance(task.exception(), ClientDisconnected):
-        w.exchange.client_left(events_sent=0)
+        w.request.client_left(events_sent=0)

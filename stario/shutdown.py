@@ -31,36 +31,36 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class Stoppable(Protocol):
-    """What `OpenStreams` holds: an exchange whose stream can be ended for a shutdown."""
+    """What `OpenStreams` holds: a request (its `stario.context.Context`) whose stream can be ended for a shutdown."""
 
     def stop_for_shutdown(self) -> None: ...
 
 
 class OpenStreams:
-    """The exchanges of one app whose SSE stream is open; `stop_all` ends them for a shutdown."""
+    """The requests of one app whose SSE stream is open; `stop_all` ends them for a shutdown."""
 
     def __init__(self) -> None:
         self._open: set[Stoppable] = set()
         #: True once the server began to stop: a stream that opens now is ended at once.
         self.stopping = False
 
-    def add(self, exchange: Stoppable) -> None:
+    def add(self, request: Stoppable) -> None:
         """A stream opened."""
         if self.stopping:
-            exchange.stop_for_shutdown()
+            request.stop_for_shutdown()
             return
-        self._open.add(exchange)
+        self._open.add(request)
 
-    def discard(self, exchange: Stoppable) -> None:
+    def discard(self, request: Stoppable) -> None:
         """A stream ended."""
-        self._open.discard(exchange)
+        self._open.discard(request)
 
     def stop_all(self) -> int:
         """End every open stream (and every one that opens later); returns how many were open."""
         self.stopping = True
         streams, self._open = self._open, set()
-        for exchange in streams:
-            exchange.stop_for_shutdown()
+        for request in streams:
+            request.stop_for_shutdown()
         return len(streams)
 
     def reset(self) -> None:

@@ -38,7 +38,7 @@ from stario.telemetry import NON_RECORDING_SPAN
 
 if TYPE_CHECKING:
     from stario.compression import Encoder
-    from stario.exchange import Exchange
+    from stario.context import Context
 
 __all__ = ["SSEStream", "SSE_HEADERS"]
 
@@ -66,12 +66,12 @@ class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
     __slots__ = (
-        "writer", "exchange", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening", "_encoder", "_order",
+        "writer", "request", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening", "_encoder", "_order",
     )
 
-    def __init__(self, writer: ResponseHead, exchange: Exchange, *, heartbeat: float | None = 15.0) -> None:
+    def __init__(self, writer: ResponseHead, request: Context, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
-        self.exchange = exchange
+        self.request = request
         self.heartbeat = heartbeat
         self.started = False
         self.closed = False
@@ -104,41 +104,41 @@ class SSEStream:
             self._opening.exception()  # retrieved: the other opener, if any, sees it when it awaits
             raise
         self._opening.set_result(None)
-        if self.exchange.method == "HEAD":
+        if self.request.method == "HEAD":
             await self.close()
         return self
 
     async def _start(self, *, watch: bool) -> None:
-        writer, exchange = self.writer, self.exchange
+        writer, request = self.writer, self.request
         # Read the request body first: once the stream is open, the watcher owns `receive`.
-        await exchange.body()
+        await request.body()
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
-        compression = exchange.compression
+        compression = request.compression
         if compression is not None:
             # One compressor for the whole stream, flushed after each event (see `_write`).
             headers.append((b"vary", b"Accept-Encoding"))
-            encoding = compression.choose(exchange.scope["headers"])
+            encoding = compression.choose(request.scope["headers"])
             if encoding is not None:
                 headers.append((b"content-encoding", encoding.encode()))
                 self._encoder = compression.encoder(encoding)
                 self._order = asyncio.Lock()
         if writer.status is None:
             writer.status = 200
-        exchange.headers_sent = True
-        await exchange.send({"type": "http.response.start", "status": writer.status, "headers": headers})
+        request.headers_sent = True
+        await request.send({"type": "http.response.start", "status": writer.status, "headers": headers})
         self.started = True
         self._last_write = time.monotonic()
-        if watch and exchange.method != "HEAD":
-            exchange.stream_opened()
-            self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {exchange.scope.get('path')}")
+        if watch and request.method != "HEAD":
+            request.stream_opened()
+            self._watcher = asyncio.create_task(self._watch(), name=f"stario.sse.watch {request.scope.get('path')}")
 
     async def close(self) -> None:
         """End the stream (the response's last, empty chunk) and stop the watcher."""
         if self.closed:
             return
         self.closed = True
-        self.exchange.stream_closed()
+        self.request.stream_closed()
         watcher = self._watcher
         if watcher is not None and not watcher.done():
             watcher.cancel()
@@ -154,13 +154,13 @@ class SSEStream:
         if self._encoder is not None:
             assert self._order is not None  # made with the encoder
             async with self._order:
-                await self.exchange.send({"type": "http.response.body", "body": self._encoder.finish(), "more_body": False})
+                await self.request.send({"type": "http.response.body", "body": self._encoder.finish(), "more_body": False})
             return
-        await self.exchange.send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self.request.send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def stop_watching(self) -> None:
         """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
-        self.exchange.stream_closed()
+        self.request.stream_closed()
         if self._watcher is not None and not self._watcher.done():
             self._watcher.cancel()
 
@@ -215,13 +215,13 @@ class SSEStream:
     async def _send_encoded(self, data: bytes, kind: str, event: Event | None) -> None:
         if not self.started:
             await self.open()
-        exchange = self.exchange
-        if exchange.disconnected or self.closed or exchange.method == "HEAD":
+        request = self.request
+        if request.disconnected or self.closed or request.method == "HEAD":
             self._check_open()  # raises, saying which
         self._last_write = time.monotonic()
         self.events_sent = count = self.events_sent + 1
         self.writer.bytes_sent += len(data)
-        span = exchange.span
+        span = request.span
         if span is not NON_RECORDING_SPAN:
             # Count and bytes always; the first events in full; after that one in SSE_EVENT_SAMPLE.
             attributes = span.attributes
@@ -231,12 +231,12 @@ class SSEStream:
                 details = _describe(event) if event is not None else {}
                 span.event("sse", type=kind, bytes=len(data), n=count, **details)
         if self._encoder is None:  # `_write`, inline: it runs for every event
-            await exchange.send({"type": "http.response.body", "body": data, "more_body": True})
+            await request.send({"type": "http.response.body", "body": data, "more_body": True})
         else:
             await self._write(data)
 
     def _check_open(self) -> None:
-        if self.exchange.disconnected or self.exchange.method == "HEAD":
+        if self.request.disconnected or self.request.method == "HEAD":
             raise ClientDisconnected("the client has gone; nothing more can be sent")
         if self.closed:
             raise RuntimeError("this SSE stream is closed")
@@ -318,17 +318,17 @@ class SSEStream:
     async def _write(self, data: bytes) -> None:
         """Send bytes of the stream now (compressed and flushed, when the app compresses)."""
         if self._encoder is None:
-            await self.exchange.send({"type": "http.response.body", "body": data, "more_body": True})
+            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
             return
         assert self._order is not None  # made with the encoder
         async with self._order:  # the watcher's ping and an event must not swap places
-            await self.exchange.send({"type": "http.response.body", "body": self._encoder.compress(data), "more_body": True})
+            await self.request.send({"type": "http.response.body", "body": self._encoder.compress(data), "more_body": True})
 
     # -- the watcher ----------------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        exchange = self.exchange
-        receive = exchange.receive
+        request = self.request
+        receive = request.receive
         heartbeat = self.heartbeat
         while True:
             try:
@@ -345,9 +345,9 @@ class SSEStream:
                 continue
             if message["type"] == "http.disconnect":
                 if self.closed:
-                    exchange.disconnected = True
+                    request.disconnected = True
                 else:
-                    exchange.client_left(events_sent=self.events_sent)  # the handler's `finally` runs
+                    request.client_left(events_sent=self.events_sent)  # the handler's `finally` runs
                 return
 
 

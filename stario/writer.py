@@ -24,7 +24,7 @@ _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # what RFC 6265 allows in a cookie value, less %
 
 if TYPE_CHECKING:
-    from stario.exchange import Exchange
+    from stario.context import Context
 
 __all__ = ["Writer"]
 
@@ -40,7 +40,7 @@ class Writer:
     """Builds and sends the response to one request (see the module docstring)."""
 
     __slots__ = (
-        "exchange",
+        "request",
         "_status",
         "headers",
         "_body",
@@ -51,9 +51,9 @@ class Writer:
         "_chunks",
     )
 
-    def __init__(self, exchange: Exchange) -> None:
-        #: The request's line to the server, shared with the `Context` (see `stario.exchange`).
-        self.exchange = exchange
+    def __init__(self, request: Context) -> None:
+        #: The request being answered: its `Context` is also its line to the server (``send``).
+        self.request = request
         self._status: int | None = None
         #: Extra response headers, as (name, value) pairs.
         self.headers: list[tuple[str, str]] = []
@@ -68,9 +68,9 @@ class Writer:
     @property
     def headers_sent(self) -> bool:
         """True once the status line has been handed to the server (nothing can change after).
-        The exchange keeps the flag: the context reads it too (a session read that late is frozen)."""
-        exchange = self.exchange
-        return exchange is not None and exchange.headers_sent
+        The request keeps the flag: the context reads it too (a session read that late is frozen)."""
+        request = self.request
+        return request is not None and request.headers_sent
 
     # -- shaping the response ---------------------------------------------------------------------
 
@@ -247,7 +247,7 @@ class Writer:
         self.headers.append(("Location", quote(location, safe=_URL_SAFE)))
 
     def _request_host(self) -> str:
-        host = self.exchange.raw_header(b"host")
+        host = self.request.raw_header(b"host")
         return host.decode("latin-1") if host is not None else ""
 
     def empty(self, status: int = 204) -> None:
@@ -263,8 +263,8 @@ class Writer:
         if self._state != _EMPTY:
             raise RuntimeError("this response was already written; open the SSE stream before writing anything else")
         self._state = _STREAMING
-        self.exchange.capture_task()  # the handler's task: cancelled if the client leaves the stream
-        self.stream = SSEStream(self, self.exchange, heartbeat=heartbeat)
+        self.request.capture_task()  # the handler's task: cancelled if the client leaves the stream
+        self.stream = SSEStream(self, self.request, heartbeat=heartbeat)
         return self.stream
 
     # -- state, read by the app and by middleware ------------------------------------------------
@@ -306,10 +306,10 @@ class Writer:
             headers.append((b"content-length", str(content_length).encode()))
         for name, value in self.headers:
             headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
-        session = self.exchange.session
+        session = self.request.loaded_session
         if session is not None:
             if session.changed:
-                secure = self.exchange.scope.get("scheme") == "https"
+                secure = self.request.scope.get("scheme") == "https"
                 headers.append((b"set-cookie", session.cookie_header(secure=secure).encode("latin-1")))
             else:
                 session.mark_sent()
@@ -331,35 +331,35 @@ class Writer:
             await self._send_chunks(status, *self._chunks)
             return
         body = self._body
-        if self.exchange.compression is not None and status not in (204, 206, 304) and self._content_type:
+        if self.request.compression is not None and status not in (204, 206, 304) and self._content_type:
             body = self._compress(body)
         if status == 204 or status == 304:
             body = b""
             headers = self.raw_headers(b"", None)
-        elif self._content_type and not self.headers and (self.exchange.session is None or not self.exchange.session.changed):
+        elif self._content_type and not self.headers and (self.request.loaded_session is None or not self.request.loaded_session.changed):
             size = len(body)
             length = _SMALL_LENGTHS[size] if size < _SMALL else str(size).encode()  # inline: the hot path
             headers = [(b"content-type", self._content_type), (b"content-length", length)]
         else:
             headers = self.raw_headers(self._content_type, len(body))
-        self.exchange.headers_sent = True
-        send = self.exchange.send
+        self.request.headers_sent = True
+        send = self.request.send
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        if self.exchange.method == "HEAD":
+        if self.request.method == "HEAD":
             body = b""
         await send({"type": "http.response.body", "body": body})
         self.bytes_sent = len(body)
 
     def _compress(self, body: bytes) -> bytes:
         """``body`` compressed for this client when it is worth it, with the headers that say so."""
-        compression = self.exchange.compression
+        compression = self.request.compression
         assert compression is not None
         if not compression.compressible(self._content_type) or any(name.lower() == "content-encoding" for name, _ in self.headers):
             return body
         self.headers.append(("Vary", "Accept-Encoding"))  # the answer depends on it, compressed or not
         if len(body) < compression.minimum_size:
             return body
-        encoding = compression.choose(self.exchange.scope["headers"])
+        encoding = compression.choose(self.request.scope["headers"])
         if encoding is None:
             return body
         self.headers.append(("Content-Encoding", encoding))
@@ -367,17 +367,17 @@ class Writer:
 
     async def _send_chunks(self, status: int, chunks: AsyncIterable[bytes], length: int | None) -> None:
         headers = self.raw_headers(self._content_type, length)
-        self.exchange.headers_sent = True
-        send = self.exchange.send
+        self.request.headers_sent = True
+        send = self.request.send
         await send({"type": "http.response.start", "status": status, "headers": headers})
         sent = 0
-        if self.exchange.method != "HEAD":
+        if self.request.method != "HEAD":
             async for chunk in chunks:
                 if chunk:
                     sent += len(chunk)
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
         self.bytes_sent = sent
-        if length is not None and sent != length and self.exchange.method != "HEAD":
+        if length is not None and sent != length and self.request.method != "HEAD":
             raise RuntimeError(f"the body was to be {length} bytes long but {sent} were sent")
         await send({"type": "http.response.body", "body": b""})
 

@@ -615,12 +615,12 @@ def test_only_a_stream_asks_asyncio_for_the_requests_task():
     seen = {}
 
     async def plain(c, w):
-        seen["plain"] = w.exchange.task
+        seen["plain"] = c.task
         w.text("hi")
 
     async def stream(c, w):
         yield "<p id='x'>one</p>"
-        seen["stream"] = w.exchange.task
+        seen["stream"] = c.task
         seen["running"] = asyncio.current_task()
 
     with TestClient(Stario(Query("/", plain), Query("/stream", stream))) as client:

@@ -192,7 +192,7 @@ def test_test_client_decodes_utf8_split_across_chunks():
             text = 'event: datastar-patch-elements\ndata: elements <p id="x">日本</p>\n\n'.encode()
             cut = text.index("日".encode()) + 1
             for piece in (text[:cut], text[cut:]):
-                await w.exchange.send({"type": "http.response.body", "body": piece, "more_body": True})
+                await c.send({"type": "http.response.body", "body": piece, "more_body": True})
 
     with TestClient(Stario(Query("/", chunks))) as client:
         with client.stream("GET", "/") as events:

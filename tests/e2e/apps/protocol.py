@@ -71,7 +71,7 @@ async def sse(c: Context, w: Writer) -> None:
         if chunk is PAUSE:
             await asyncio.sleep(0.05)
         else:
-            await w.exchange.send({"type": "http.response.body", "body": chunk.encode(), "more_body": True})
+            await c.send({"type": "http.response.body", "body": chunk.encode(), "more_body": True})
 
 
 app = Stario(Query("/", home), Query("/sse/{name}", sse))
