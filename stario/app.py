@@ -331,7 +331,8 @@ class Stario:
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw_path = scope.get("raw_path") or _raw_path(scope).encode()
-            found = self.router.match_raw(raw_path)
+            # Most paths have no parameters: one dict lookup; the router's trie for the others.
+            found = self.router.static_matches.get(raw_path) or self.router.match_raw(raw_path)
             if found is None:
                 if raw_path in self._mount_roots:
                     w.redirect(c.url.replace(c.path, c.path + "/", 1), 308)  # /admin -> /admin/
@@ -348,11 +349,18 @@ class Stario:
             # 2. A Command changes state: refuse it when another site made the browser send it.
             if route.kind == "command" and not route.cross_site:
                 _refuse_cross_site(c)
-            # 3. Run the handler (wrapped in its middleware), then send what it wrote.
+            # 3. Run the handler (wrapped in its middleware).
             result = await self._endpoints[route](c, w)
             if result is not None:
                 answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
-            await w.finish()
+            # 4. Send what it wrote: a response set in one piece is two ASGI messages, sent here;
+            #    the writer sends a stream, or a body in pieces, itself.
+            messages = w.whole_response()
+            if messages is not None:
+                await send(messages[0])
+                await send(messages[1])
+            else:
+                await w.finish()
         except asyncio.CancelledError:
             if not c.disconnected and not c.stopping:
                 span.status = "cancelled"
@@ -371,12 +379,12 @@ class Stario:
             if task is not None and task.cancelling():
                 task.uncancel()  # the watcher's cancellation, swallowed by the handler
         except Exception as exc:
-            # 4. Errors become responses: HTTPError its status, anything else a 500.
+            # 5. Errors become responses: HTTPError its status, anything else a 500.
             await self._answer_error(c, w, exc)
         finally:
             if w.stream is not None:
                 w.stream.stop_watching()  # whatever happened, leave no task behind
-            # 5. The request's span: what was asked, what was answered.
+            # 6. The request's span: what was asked, what was answered.
             if recording:
                 attributes = span.attributes
                 if c.route is not None:

@@ -201,13 +201,17 @@ class _Node:
 class Router:
     """A trie of routes. `match` finds the routes for a path; `add` checks for conflicts."""
 
-    __slots__ = ("_root", "_static", "_static_raw", "routes", "_names")
+    __slots__ = ("_root", "_static", "static_matches", "routes", "_names")
 
     def __init__(self) -> None:
         self._root = _Node()
-        # Fully static paths are also kept in one dict: the common case is one lookup.
-        self._static: dict[str, dict[str, Route]] = {}
-        self._static_raw: dict[bytes, dict[str, Route]] = {}
+        # Fully static paths are also kept in one dict, with their answer made in advance: the
+        # common case is one lookup.
+        self._static: dict[str, tuple[dict[str, Route], list[str]]] = {}
+        #: What `match_raw` answers for each path without parameters (as the ASGI server sends
+        #: the path: bytes), made when the route is added. The app looks a request's path up
+        #: here first: one dict lookup and no call, for most requests.
+        self.static_matches: dict[bytes, tuple[dict[str, Route], list[str]]] = {}
         self.routes: list[Route] = []
         self._names: dict[str, list[Route]] = {}
 
@@ -231,8 +235,9 @@ class Router:
                 node.routes = {}
             self._put(node.routes, route)
             if not route.param_names:
-                self._static[route.pattern] = node.routes
-                self._static_raw[route.href().encode("ascii")] = node.routes
+                found = (node.routes, _NO_VALUES)  # later routes for this path join node.routes
+                self._static[route.pattern] = found
+                self.static_matches[route.href().encode("ascii")] = found
         self.routes.append(route)
         if route.name:
             self._names.setdefault(route.name, []).append(route)
@@ -252,9 +257,9 @@ class Router:
 
     def match_raw(self, raw_path: bytes) -> tuple[dict[str, Route], list[str]] | None:
         """`match` for the path bytes an ASGI server gives (``scope["raw_path"]``)."""
-        routes = self._static_raw.get(raw_path)
-        if routes is not None:
-            return routes, _NO_VALUES
+        found = self.static_matches.get(raw_path)
+        if found is not None:
+            return found
         if raw_path.isascii():
             return self.match(raw_path.decode("ascii"))
         # A client sent bytes that should have been percent-encoded: encode them, then match.
@@ -267,9 +272,9 @@ class Router:
         """
         encoded = "%" in raw_path
         if not encoded:
-            routes = self._static.get(raw_path)
-            if routes is not None:
-                return routes, _NO_VALUES
+            found = self._static.get(raw_path)
+            if found is not None:
+                return found
         if raw_path[:1] != "/":
             return None
         parts = raw_path[1:].split("/") if raw_path != "/" else []

@@ -315,8 +315,47 @@ class Writer:
                 session.mark_sent()
         return headers
 
+    def whole_response(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The two ASGI messages that send a response set in one piece: the status line with the
+        headers, then the body (204 if nothing was set). None for a stream or a body sent in
+        pieces, and once the response is on its way: `finish` sends those.
+
+        From here on the response counts as sent: the caller sends both messages, at once (the
+        app does, in `stario.app.Stario.__call__`, so a request's bytes are written there).
+        """
+        state = self._state
+        if state == _DONE or state == _STREAMING or self._chunks is not None:
+            return None
+        self._state = _DONE
+        status = self._status or (200 if state == _SET else 204)
+        self._status = status
+        request = self.request
+        body = self._body
+        if request.compression is not None and status not in (204, 206, 304) and self._content_type:
+            body = self._compress(body)
+        if status == 204 or status == 304:
+            body = b""
+            headers = self.raw_headers(b"", None)
+        elif self._content_type and not self.headers and (request.loaded_session is None or not request.loaded_session.changed):
+            size = len(body)
+            length = _SMALL_LENGTHS[size] if size < _SMALL else str(size).encode()  # inline: the hot path
+            headers = [(b"content-type", self._content_type), (b"content-length", length)]
+        else:
+            headers = self.raw_headers(self._content_type, len(body))
+        request.headers_sent = True
+        if request.method == "HEAD":
+            body = b""
+        self.bytes_sent = len(body)
+        return {"type": "http.response.start", "status": status, "headers": headers}, {"type": "http.response.body", "body": body}
+
     async def finish(self) -> None:
-        """Send the response that was set (204 if none was); called by the app."""
+        """Send the response that was set (204 if none was), or end the stream; called by the app."""
+        messages = self.whole_response()
+        if messages is not None:
+            send = self.request.send
+            await send(messages[0])
+            await send(messages[1])
+            return
         state = self._state
         if state == _DONE:
             return
@@ -325,30 +364,10 @@ class Writer:
             if self.stream is not None:
                 await self.stream.close()
             return
-        status = self._status or (200 if state == _SET else 204)
-        self._status = status
         if self._chunks is not None:
+            status = self._status or 200
+            self._status = status
             await self._send_chunks(status, *self._chunks)
-            return
-        body = self._body
-        if self.request.compression is not None and status not in (204, 206, 304) and self._content_type:
-            body = self._compress(body)
-        if status == 204 or status == 304:
-            body = b""
-            headers = self.raw_headers(b"", None)
-        elif self._content_type and not self.headers and (self.request.loaded_session is None or not self.request.loaded_session.changed):
-            size = len(body)
-            length = _SMALL_LENGTHS[size] if size < _SMALL else str(size).encode()  # inline: the hot path
-            headers = [(b"content-type", self._content_type), (b"content-length", length)]
-        else:
-            headers = self.raw_headers(self._content_type, len(body))
-        self.request.headers_sent = True
-        send = self.request.send
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        if self.request.method == "HEAD":
-            body = b""
-        await send({"type": "http.response.body", "body": body})
-        self.bytes_sent = len(body)
 
     def _compress(self, body: bytes) -> bytes:
         """``body`` compressed for this client when it is worth it, with the headers that say so."""

@@ -308,3 +308,71 @@ def test_content_length_is_the_body_size_on_both_sides_of_the_small_size_table(s
         response = client.get("/")
     assert response.headers["content-length"] == str(size)
     assert len(response.raw_body) == size
+
+
+def _context_for(method: str, sent: list):
+    from stario.context import Context
+    from stario.telemetry import NON_RECORDING_SPAN
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+    return Context(None, scope, receive, send, NON_RECORDING_SPAN, 1024)
+
+
+def test_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_nothing():
+    import asyncio
+
+    from stario.writer import Writer
+
+    sent: list = []
+    w = Writer(_context_for("GET", sent))
+    w.text("Hello, world!", status=201)
+    start, body = w.whole_response()
+    assert start == {
+        "type": "http.response.start",
+        "status": 201,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"13")],
+    }
+    assert body == {"type": "http.response.body", "body": b"Hello, world!"}
+    assert w.headers_sent and w.bytes_sent == 13
+    assert w.whole_response() is None, "a response goes out once"
+    asyncio.run(w.finish())
+    assert sent == [], "finish sends nothing for a response already handed over"
+
+
+def test_whole_response_is_none_for_a_stream_or_a_body_in_pieces_which_finish_sends():
+    import asyncio
+
+    from stario.writer import Writer
+
+    async def pieces():
+        yield b"ab"
+        yield b"c"
+
+    sent: list = []
+    w = Writer(_context_for("GET", sent))
+    w.body_from(pieces(), "text/plain", length=3)
+    assert w.whole_response() is None
+    asyncio.run(w.finish())
+    assert [m.get("body") for m in sent] == [None, b"ab", b"c", b""]
+
+    empty = Writer(_context_for("HEAD", []))
+    empty.html("<p>not sent to a HEAD</p>")
+    start, body = empty.whole_response()
+    assert dict(start["headers"])[b"content-length"] == b"25" and body["body"] == b""
+
+    async def stream() -> list:
+        streamed: list = []
+        w = Writer(_context_for("GET", streamed))
+        w.sse()
+        assert w.whole_response() is None
+        await w.finish()
+        return streamed
+
+    streamed = asyncio.run(stream())
+    assert streamed[0]["type"] == "http.response.start" and streamed[-1] == {"type": "http.response.body", "body": b"", "more_body": False}

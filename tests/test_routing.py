@@ -185,3 +185,28 @@ def test_href_then_match_gives_the_values_back(first, second, rest):
 def test_href_refuses_a_segment_a_browser_would_resolve_away(value):
     with pytest.raises(ValueError, match="cannot be"):
         Query("/a/{first}", handler).href(first=value)
+
+
+def test_static_matches_hold_what_match_raw_answers_for_paths_without_parameters():
+    """The app looks a path up in `static_matches` before calling the router; a Command added
+    after a Query on the same path must be found there too, and a parametrised path never is."""
+    router = Router()
+    router.add(Query("/items", handler))
+    router.add(Command("/items", handler))
+    router.add(Query("/items/{id}", handler))
+    router.add(Query("/café", handler))
+    routes, values = router.static_matches[b"/items"]
+    assert sorted(routes) == ["GET", "HEAD", "POST"] and values == []
+    assert router.static_matches[b"/items"] == router.match_raw(b"/items") == router.match("/items")
+    assert b"/caf%C3%A9" in router.static_matches  # as a client sends it: percent-encoded
+    assert not any(b"{" in path for path in router.static_matches)
+    assert router.match_raw(b"/items/7")[1] == ["7"]
+
+
+def test_a_command_on_a_querys_static_path_is_answered_through_the_app():
+    async def added(c, w):
+        w.text("added", status=201)
+
+    with TestClient(Stario(Query("/items", handler), Command("/items", added))) as client:
+        assert client.get("/items").json()["route"] == "/items"
+        assert client.post("/items").status == 201
