@@ -92,7 +92,8 @@ class Stario:
         self._endpoints: dict[Route, Handler] = {}  # what a request calls: the handler in all its middleware
         self._mounted_apps: list[Stario] = []
         self._mount_roots: set[bytes] = set()  # "/admin" for an app mounted there with a "/" route
-        self._open_streams = OpenStreams()  # ended at once when the server is told to stop
+        #: The requests whose SSE stream is open: ended at once when the server is told to stop.
+        self.open_streams = OpenStreams()
         self._restore_signals: Callable[[], None] | None = None
         self._static: list[StaticFiles] = []  # folders served by app.static, for static_url
         self._frozen = False
@@ -320,7 +321,7 @@ class Stario:
             return
         recording = not self._quiet
         span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
-        c = Context(self, scope, receive, send, span, self.max_body_size, self.compression, self._open_streams)
+        c = Context(self, scope, receive, send, span)
         w = Writer(c)  # answers through the context, the request's line to the server
         if recording:
             span.attributes["http.method"] = c.method  # known now, so live views can show it
@@ -470,7 +471,7 @@ class Stario:
         Also puts the app's handler in front of the server's for SIGINT and SIGTERM, so open
         streams end at once when the server is told to stop (see `stario.shutdown`).
         """
-        self._open_streams.reset()
+        self.open_streams.reset()
         self._restore_signals = chain_stop_signals(self.stop_streams)
         with Span("server.startup", self.tracer) as span:
             if self._bootstrap is not None:
@@ -493,7 +494,7 @@ class Stario:
         """End every open SSE stream, and any that opens from now on, as for a shutdown; returns
         how many were open. Called on SIGINT/SIGTERM; call it yourself before stopping a server
         some other way."""
-        return self._open_streams.stop_all()
+        return self.open_streams.stop_all()
 
     async def shutdown(self) -> None:
         """Run the bootstrap's code after its ``yield``, inside a ``server.shutdown`` span, then

@@ -37,9 +37,7 @@ from stario.sessions import MISSING_KEY_MESSAGE, Session
 from stario.state import State
 
 if TYPE_CHECKING:
-    from stario.compression import Compression
     from stario.routing import Route
-    from stario.shutdown import OpenStreams
     from stario.telemetry import Span
 
 __all__ = ["Context", "ClientDisconnected"]
@@ -60,9 +58,6 @@ class Context:
         "span",
         "route",
         "param_values",
-        "max_body_size",
-        "compression",
-        "streams",
         "task",
         "disconnected",
         "stopping",
@@ -85,9 +80,6 @@ class Context:
         receive: Any,
         send: Any,
         span: Span,
-        max_body_size: int,
-        compression: Compression | None = None,
-        streams: OpenStreams | None = None,
     ) -> None:
         #: The `Stario` app answering (typed loosely: the app module imports this one).
         self.app = app
@@ -102,12 +94,6 @@ class Context:
         #: The route that matched, and its parameter values in pattern order (set by the app).
         self.route: Route | None = None
         self.param_values: list[str] = _NO_VALUES
-        #: The app's limit on the request body, in bytes.
-        self.max_body_size = max_body_size
-        #: The app's `stario.compression.Compression` settings, or None (bodies sent as they are).
-        self.compression = compression
-        #: The app's open streams, which this request joins while its stream is open (`stario.shutdown`).
-        self.streams = streams
         #: The task answering this request once a stream needs it (see `capture_task`), else None.
         self.task: asyncio.Task[Any] | None = None
         #: True once the client is known to have gone (a closed tab, a dropped connection).
@@ -224,7 +210,7 @@ class Context:
         async with self._reading:
             if self._body is None:
                 try:
-                    self._body = await read_body(self.scope, self.receive, self.max_body_size)
+                    self._body = await read_body(self.scope, self.receive, self.app.max_body_size)
                 except ClientDisconnected:
                     self.disconnected = True
                     raise
@@ -315,13 +301,11 @@ class Context:
 
     def stream_opened(self) -> None:
         """The response became an open stream: the app ends it if the server stops."""
-        if self.streams is not None:
-            self.streams.add(self)
+        self.app.open_streams.add(self)
 
     def stream_closed(self) -> None:
         """The stream ended."""
-        if self.streams is not None:
-            self.streams.discard(self)
+        self.app.open_streams.discard(self)
 
     def stop_for_shutdown(self) -> None:
         """End this request's stream because the server is stopping: cancel the task answering it

@@ -114,7 +114,7 @@ class SSEStream:
         await request.body()
         headers = list(SSE_HEADERS)
         headers.extend(writer.raw_headers(b"", None))
-        compression = request.compression
+        compression = request.app.compression
         if compression is not None:
             # One compressor for the whole stream, flushed after each event (see `_write`).
             headers.append((b"vary", b"Accept-Encoding"))

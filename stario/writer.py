@@ -331,7 +331,7 @@ class Writer:
         self._status = status
         request = self.request
         body = self._body
-        if request.compression is not None and status not in (204, 206, 304) and self._content_type:
+        if request.app.compression is not None and status not in (204, 206, 304) and self._content_type:
             body = self._compress(body)
         if status == 204 or status == 304:
             body = b""
@@ -371,7 +371,7 @@ class Writer:
 
     def _compress(self, body: bytes) -> bytes:
         """``body`` compressed for this client when it is worth it, with the headers that say so."""
-        compression = self.request.compression
+        compression = self.request.app.compression
         assert compression is not None
         if not compression.compressible(self._content_type) or any(name.lower() == "content-encoding" for name, _ in self.headers):
             return body

@@ -321,7 +321,7 @@ def _context_for(method: str, sent: list):
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
-    return Context(None, scope, receive, send, NON_RECORDING_SPAN, 1024)
+    return Context(Stario(), scope, receive, send, NON_RECORDING_SPAN)
 
 
 def test_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_nothing():
