@@ -32,8 +32,9 @@ _TEXT_HTML = b"text/html; charset=utf-8"
 _TEXT_PLAIN = b"text/plain; charset=utf-8"
 _JSON = b"application/json"
 
-# Writer states
-_EMPTY, _SET, _STREAMING, _DONE = 0, 1, 2, 3
+# Writer states: nothing written yet; a response set in one piece; a body set to be sent in
+# pieces (`body_from`); an SSE stream; sent. In this order: `whole_response` sends the first two.
+_EMPTY, _SET, _PIECES, _STREAMING, _DONE = 0, 1, 2, 3, 4
 
 
 class Writer:
@@ -211,6 +212,7 @@ class Writer:
             raise ValueError(f"length is the body's size in bytes, got {length!r}")
         self._set(b"", content_type.encode("latin-1"), status)
         self._chunks = (chunks, length)
+        self._state = _PIECES
 
     def redirect(
         self,
@@ -324,7 +326,7 @@ class Writer:
         app does, in `stario.app.Stario.__call__`, so a request's bytes are written there).
         """
         state = self._state
-        if state == _DONE or state == _STREAMING or self._chunks is not None:
+        if state > _SET:
             return None
         self._state = _DONE
         status = self._status or (200 if state == _SET else 204)
@@ -364,7 +366,7 @@ class Writer:
             if self.stream is not None:
                 await self.stream.close()
             return
-        if self._chunks is not None:
+        if state == _PIECES and self._chunks is not None:
             status = self._status or 200
             self._status = status
             await self._send_chunks(status, *self._chunks)
