@@ -356,10 +356,10 @@ class Stario:
                 answer(w, result)  # an explicit handler returned HTML (one that wrote nothing gets 204)
             # 4. Send what it wrote: a response set in one piece is two ASGI messages, sent here;
             #    the writer sends a stream, or a body in pieces, itself.
-            messages = w.whole_response()
+            messages = w.take_whole_response()
             if messages is not None:
-                await send(messages[0])
-                await send(messages[1])
+                await c.send(messages[0])  # through the context, as the writer sends (a middleware may wrap it)
+                await c.send(messages[1])
             else:
                 await w.finish()
         except asyncio.CancelledError:
@@ -565,8 +565,9 @@ def _explain_context_attribute(exc: AttributeError) -> None:
     """``c.user = ...`` fails inside Python (Context has fixed slots, for speed): say to use c.locals."""
     text = str(exc)
     prefix = "'Context' object has no attribute '"
-    if text.startswith(prefix) and text.endswith("'"):
-        exc.args = (unknown_attribute_message(text[len(prefix) : -1]),)
+    if text.startswith(prefix) and "'" in text[len(prefix) :]:
+        # Python 3.13 adds "and no __dict__ for setting new attributes" after the name.
+        exc.args = (unknown_attribute_message(text[len(prefix) :].split("'", 1)[0]),)
 
 
 def _continue_callers_trace(span: Span, traceparent: bytes) -> None:

@@ -23,6 +23,7 @@ holds all of that, not two, because every object a request makes is paid for on 
 from __future__ import annotations
 
 import asyncio
+from asyncio import current_task
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -58,7 +59,7 @@ class Context:
         "span",
         "route",
         "param_values",
-        "task",
+        "_task",
         "disconnected",
         "stopping",
         "headers_sent",
@@ -94,8 +95,7 @@ class Context:
         #: The route that matched, and its parameter values in pattern order (set by the app).
         self.route: Route | None = None
         self.param_values: list[str] = _NO_VALUES
-        #: The task answering this request once a stream needs it (see `capture_task`), else None.
-        self.task: asyncio.Task[Any] | None = None
+        self._task: asyncio.Task[Any] | None = None  # noted when a stream starts: see `capture_task`
         #: True once the client is known to have gone (a closed tab, a dropped connection).
         self.disconnected = False
         #: True once the server, stopping, ended this request's stream.
@@ -257,6 +257,12 @@ class Context:
 
     # -- the client going away, and the line to the server -------------------------------------------
 
+    @property
+    def task(self) -> asyncio.Task[Any] | None:
+        """The task answering this request (cancelled when a streaming client leaves)."""
+        self.capture_task()
+        return self._task
+
     async def wait_disconnected(self) -> None:
         """Wait until the client goes away (reads, and keeps, the body first)."""
         if self.disconnected:
@@ -288,14 +294,14 @@ class Context:
         task). Noted when a stream starts rather than for every request: asking asyncio for the
         current task costs a system call on Python 3.11 (``getpid``, to check the loop's process).
         """
-        if self.task is None:
-            self.task = asyncio.current_task()
+        if self._task is None:
+            self._task = current_task()
 
     def client_left(self, **details: Any) -> None:
         """Note that the client has gone (on the span too), and cancel the task answering it."""
         self.disconnected = True
         self.span.event("client.disconnected", cause="the client closed the connection", **details)
-        task = self.task
+        task = self._task
         if task is not None and not task.done():
             task.cancel()
 
@@ -312,7 +318,7 @@ class Context:
         (its ``finally`` blocks run; the app then closes the stream quietly)."""
         self.stopping = True
         self.span.event("server.stopping", cause="the server is shutting down; the stream was ended")
-        task = self.task
+        task = self._task
         if task is not None and not task.done():
             task.cancel()
 

@@ -33,7 +33,7 @@ _TEXT_PLAIN = b"text/plain; charset=utf-8"
 _JSON = b"application/json"
 
 # Writer states: nothing written yet; a response set in one piece; a body set to be sent in
-# pieces (`body_from`); an SSE stream; sent. In this order: `whole_response` sends the first two.
+# pieces (`body_from`); an SSE stream; sent. In this order: `take_whole_response` takes the first two.
 _EMPTY, _SET, _PIECES, _STREAMING, _DONE = 0, 1, 2, 3, 4
 
 
@@ -317,13 +317,14 @@ class Writer:
                 session.mark_sent()
         return headers
 
-    def whole_response(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The two ASGI messages that send a response set in one piece: the status line with the
-        headers, then the body (204 if nothing was set). None for a stream or a body sent in
-        pieces, and once the response is on its way: `finish` sends those.
+    def take_whole_response(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Take a response set in one piece, to send: its two ASGI messages, the status line with
+        the headers, then the body (204 if nothing was set). None for a stream or a body sent in
+        pieces, and once the response was taken: `finish` sends those.
 
-        From here on the response counts as sent: the caller sends both messages, at once (the
-        app does, in `stario.app.Stario.__call__`, so a request's bytes are written there).
+        For the app only (`stario.app.Stario.__call__` sends both at once, so a request's bytes
+        are written there): once taken, the response counts as sent, and whoever took it must
+        send it. Middleware reads the response with `status`, `headers` and `body` instead.
         """
         state = self._state
         if state > _SET:
@@ -352,7 +353,7 @@ class Writer:
 
     async def finish(self) -> None:
         """Send the response that was set (204 if none was), or end the stream; called by the app."""
-        messages = self.whole_response()
+        messages = self.take_whole_response()
         if messages is not None:
             send = self.request.send
             await send(messages[0])

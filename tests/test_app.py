@@ -609,22 +609,31 @@ def test_a_client_gone_before_a_slow_streams_first_item_stops_the_stream():
     assert finished == [True], "the generator's finally ran"
 
 
-def test_only_a_stream_asks_asyncio_for_the_requests_task():
+def test_only_a_stream_asks_asyncio_for_the_requests_task(monkeypatch):
     """On Python 3.11 asyncio.current_task() makes a system call (getpid): a plain request, the
     common case, must not pay it; a stream needs the task (a client leaving cancels it)."""
+    import stario.context
+
+    asked: list[str] = []
     seen = {}
 
+    def counting_current_task():
+        asked.append("asked")
+        return asyncio.current_task()
+
     async def plain(c, w):
-        seen["plain"] = c.task
         w.text("hi")
 
     async def stream(c, w):
         yield "<p id='x'>one</p>"
+        seen["asked"] = len(asked)
         seen["stream"] = c.task
         seen["running"] = asyncio.current_task()
 
+    monkeypatch.setattr(stario.context, "current_task", counting_current_task)
     with TestClient(Stario(Query("/", plain), Query("/stream", stream))) as client:
         assert client.get("/").text == "hi"
+        assert asked == [], "a plain request asked asyncio for its task"
         client.get("/stream")
-    assert seen["plain"] is None
+    assert seen["asked"] == 1, "the stream notes its task once, when it starts"
     assert seen["stream"] is not None and seen["stream"] is seen["running"]

@@ -324,7 +324,7 @@ def _context_for(method: str, sent: list):
     return Context(Stario(), scope, receive, send, NON_RECORDING_SPAN)
 
 
-def test_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_nothing():
+def test_take_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_nothing():
     import asyncio
 
     from stario.writer import Writer
@@ -332,7 +332,7 @@ def test_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_noth
     sent: list = []
     w = Writer(_context_for("GET", sent))
     w.text("Hello, world!", status=201)
-    start, body = w.whole_response()
+    start, body = w.take_whole_response()
     assert start == {
         "type": "http.response.start",
         "status": 201,
@@ -340,12 +340,12 @@ def test_whole_response_is_the_two_asgi_messages_once_and_finish_then_sends_noth
     }
     assert body == {"type": "http.response.body", "body": b"Hello, world!"}
     assert w.headers_sent and w.bytes_sent == 13
-    assert w.whole_response() is None, "a response goes out once"
+    assert w.take_whole_response() is None, "a response goes out once"
     asyncio.run(w.finish())
     assert sent == [], "finish sends nothing for a response already handed over"
 
 
-def test_whole_response_is_none_for_a_stream_or_a_body_in_pieces_which_finish_sends():
+def test_take_whole_response_is_none_for_a_stream_or_a_body_in_pieces_which_finish_sends():
     import asyncio
 
     from stario.writer import Writer
@@ -357,22 +357,37 @@ def test_whole_response_is_none_for_a_stream_or_a_body_in_pieces_which_finish_se
     sent: list = []
     w = Writer(_context_for("GET", sent))
     w.body_from(pieces(), "text/plain", length=3)
-    assert w.whole_response() is None
+    assert w.take_whole_response() is None
     asyncio.run(w.finish())
     assert [m.get("body") for m in sent] == [None, b"ab", b"c", b""]
 
     empty = Writer(_context_for("HEAD", []))
     empty.html("<p>not sent to a HEAD</p>")
-    start, body = empty.whole_response()
+    start, body = empty.take_whole_response()
     assert dict(start["headers"])[b"content-length"] == b"25" and body["body"] == b""
 
     async def stream() -> list:
         streamed: list = []
         w = Writer(_context_for("GET", streamed))
         w.sse()
-        assert w.whole_response() is None
+        assert w.take_whole_response() is None
         await w.finish()
         return streamed
 
     streamed = asyncio.run(stream())
     assert streamed[0]["type"] == "http.response.start" and streamed[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+def test_the_locals_hint_names_the_attribute_in_every_python_wording(caplog):
+    from stario import Stario
+
+    # What Python 3.13 says when a slotted object refuses a new attribute (3.11 stops at the name).
+    wording = "'Context' object has no attribute 'user' and no __dict__ for setting new attributes"
+
+    async def careless(c, w):
+        raise AttributeError(wording)
+
+    with TestClient(Stario(Query("/", careless))) as client:
+        assert client.get("/").status == 500
+    assert "c.locals.user = ..." in caplog.text
+    assert "no __dict__" not in caplog.text

@@ -210,3 +210,16 @@ def test_a_command_on_a_querys_static_path_is_answered_through_the_app():
     with TestClient(Stario(Query("/items", handler), Command("/items", added))) as client:
         assert client.get("/items").json()["route"] == "/items"
         assert client.post("/items").status == 201
+
+
+def test_the_app_answers_a_path_without_parameters_from_static_matches(monkeypatch):
+    """Most requests never reach the router's methods: one dict lookup in the app finds them."""
+    app = Stario(Query("/items", handler), Query("/items/{id}", handler))
+
+    def refuse(raw_path):
+        raise AssertionError(f"match_raw was called for {raw_path!r}")
+
+    with TestClient(app) as client:
+        monkeypatch.setattr(Router, "match_raw", lambda router, raw_path: refuse(raw_path))
+        assert client.get("/items").json()["route"] == "/items"
+        assert client.get("/items/7").status == 500  # a parameter: the router is asked
