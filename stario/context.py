@@ -23,7 +23,7 @@ holds all of that, not two, because every object a request makes is paid for on 
 from __future__ import annotations
 
 import asyncio
-from asyncio import current_task
+from asyncio import current_task  # by name, so a test can count the calls (see capture_task)
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -301,9 +301,7 @@ class Context:
         """Note that the client has gone (on the span too), and cancel the task answering it."""
         self.disconnected = True
         self.span.event("client.disconnected", cause="the client closed the connection", **details)
-        task = self._task
-        if task is not None and not task.done():
-            task.cancel()
+        self._cancel_task()
 
     def stream_opened(self) -> None:
         """The response became an open stream: the app ends it if the server stops."""
@@ -318,6 +316,9 @@ class Context:
         (its ``finally`` blocks run; the app then closes the stream quietly)."""
         self.stopping = True
         self.span.event("server.stopping", cause="the server is shutting down; the stream was ended")
+        self._cancel_task()
+
+    def _cancel_task(self) -> None:
         task = self._task
         if task is not None and not task.done():
             task.cancel()
