@@ -170,7 +170,8 @@ class Bridge:
         if self._ready is None or not self.running:
             return False
         try:
-            await asyncio.wait_for(self._ready.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._ready.wait()
         except TimeoutError:
             return False
         return True
@@ -186,7 +187,8 @@ class Bridge:
         listener.cancel()
         if self._outgoing is not None and not self._outgoing.empty():
             try:
-                await asyncio.wait_for(self._outgoing.join(), self.timeout)
+                async with asyncio.timeout(self.timeout):
+                    await self._outgoing.join()
             except TimeoutError:
                 pass
         sender.cancel()
@@ -281,6 +283,8 @@ class Bridge:
                 delay = min(delay * 2, 5.0)
 
     async def _send(self) -> None:
+        # Bounded with asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation
+        # that arrives as the write completes, and this task would go on waiting for ever.
         queue = self._outgoing
         assert queue is not None
         while True:
@@ -290,8 +294,10 @@ class Bridge:
                     if self._down_since is not None:  # a known outage: fail now, do not queue behind it
                         raise ConnectionError(f"{self.backend.name} is unreachable")
                     assert self._up is not None  # starting up: wait a little for the first connection
-                    await asyncio.wait_for(self._up.wait(), self.timeout)
-                await asyncio.wait_for(self.backend.publish(topic, payload), self.timeout)
+                    async with asyncio.timeout(self.timeout):
+                        await self._up.wait()
+                async with asyncio.timeout(self.timeout):
+                    await self.backend.publish(topic, payload)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
