@@ -375,7 +375,7 @@ def trace_group(spans: list[dict[str, Any]], trace_id: str) -> h.HTML:
             )
         )
     return h.li(
-        {"class": "trace", "id": f"trace-{trace_id[:16]}"},
+        {"class": "trace", "id": f"trace-{trace_id}"},
         h.p({"class": "trace-title"}, h.code(title), f" {length / 1e6:.2f} ms"),
         h.ol({"class": "trace-spans"}, rows),
     )
@@ -528,7 +528,7 @@ def span_detail(span: dict[str, Any]) -> h.HTML:
         {"id": "detail", "aria-label": "details", "data-span": span.get("n")},
         h.h3(f"Span {span.get('name')}"),
         h.p(f"{(span.get('duration_ns') or 0) / 1e6:.2f} ms · status ", h.strong(span.get("status") or "ok"),
-            f" · trace {str(span.get('trace_id', ''))[:16]}…"),
+            f" · trace …{str(span.get('trace_id', ''))[-16:]}"),  # the random end: the start is the time
         h.h4("Attributes"),
         _table(attributes),
         h.h4(f"Events ({len(events)})"),

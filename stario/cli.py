@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         "spans", help="show the traces in a SQLite trace file", description="List recent traces, or show one as a tree."
     )
     spans.add_argument("file", nargs="?", default="traces.db", help="the trace file (default traces.db)")
-    spans.add_argument("--trace", metavar="ID", help="show this trace (a unique prefix of its id) as a tree")
+    spans.add_argument("--trace", metavar="ID", help="show this trace as a tree: its short id from the list (the last 8 digits), or its whole id")
     spans.add_argument("--status", help="only these: a code (500), a class (5xx), error or ok")
     spans.add_argument("--path", help="only requests whose path starts with this")
     spans.add_argument("--min-ms", type=float, help="only traces that took at least this long")

@@ -27,7 +27,18 @@ from rich.text import Text
 from stario.tracers import drawing
 from stario.tracers.sqlite import attributes_of
 
-__all__ = ["TraceFile", "Root", "list_view", "trace_view", "show", "format_list", "format_tree"]
+__all__ = ["TraceFile", "Root", "short_trace_id", "list_view", "trace_view", "show", "format_list", "format_tree"]
+
+_HEX_DIGITS = "0123456789abcdef"
+
+
+def short_trace_id(trace_id: str) -> str:
+    """A trace id as the list shows it: its last 8 hex digits, enough to tell traces apart.
+
+    Not its first: a Stario trace id begins with the time its trace started (see
+    `stario.telemetry`), which traces started within seconds of each other share; the end is random.
+    """
+    return trace_id[-8:]
 
 
 @dataclass
@@ -120,17 +131,22 @@ class TraceFile:
         return [Root(*row) for row in rows]
 
     def trace(self, trace_id: str) -> list[dict[str, Any]]:
-        """Every span of one trace (a unique prefix of its id will do), oldest first."""
-        matches = self.db.execute(
-            "SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? LIMIT 2", [trace_id.lower() + "%"]
-        ).fetchall()
-        if not matches:
-            raise LookupError(f"no trace starts with {trace_id!r}")
-        if len(matches) > 1:
-            raise LookupError(f"more than one trace starts with {trace_id!r}; give more digits")
-        rows = self.db.execute(
-            "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", [matches[0]["trace_id"]]
-        ).fetchall()
+        """Every span of one trace, oldest first. ``trace_id``: the whole id, its short form (the
+        last 8 digits, as the list shows it; see `short_trace_id`), or any unique start or end of it."""
+        wanted = trace_id.strip().lower()
+        if not wanted or wanted.strip(_HEX_DIGITS):
+            raise LookupError(f"no trace {trace_id!r}: a trace id is made of hex digits (0-9, a-f)")
+        if len(wanted) < 32:
+            matches = self.db.execute(
+                "SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? OR trace_id LIKE ? LIMIT 2",
+                [wanted + "%", "%" + wanted],
+            ).fetchall()
+            if len(matches) > 1:
+                raise LookupError(f"more than one trace starts or ends with {trace_id!r}; give more digits")
+            wanted = matches[0]["trace_id"] if matches else wanted
+        rows = self.db.execute("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", [wanted]).fetchall()
+        if not rows:
+            raise LookupError(f"no trace starts or ends with {trace_id!r}")
         spans = []
         for row in rows:
             span = dict(row)
@@ -161,7 +177,7 @@ def list_view(roots: list[Root]) -> RenderableType:
         record = {"name": root.name, "status": root.status, "attributes": {"http.status": root.http_status}}
         cells = [
             drawing.clock(root.start_ns, date=True),
-            root.trace_id[:8],
+            short_trace_id(root.trace_id),
             root.method or "",
             root.path if root.path is not None else root.name,
             drawing.outcome(record),

@@ -167,3 +167,20 @@ def test_one_object_fanned_out_is_encoded_once_and_sent_the_same_everywhere(monk
 
 async def _publish(relay, message):
     relay.publish("news", message)
+
+
+def test_trace_ids_start_with_the_time_so_later_traces_sort_later():
+    """A SQLite trace file indexes spans by trace id: ids in time order are added at the end of
+    the index, where random ones land anywhere in it (slower the larger the file)."""
+    tracer = ListTracer()
+    roots = [Span("job", tracer) for _ in range(2_000)]
+    ids = [f"{root.trace_id:032x}" for root in roots]  # the text the trace file stores
+    assert ids == sorted(ids), "a trace started later has an id that sorts before an earlier one"
+    assert len(set(ids)) == len(ids), "two traces started in the same nanosecond got the same id"
+    first = roots[0]
+    assert first.trace_id >> 64 == first.wall_start_ns, "the high 64 bits are the wall-clock start"
+    low_halves = {root.trace_id & ((1 << 64) - 1) for root in roots}
+    assert len(low_halves) == len(roots), "the low 64 bits are random"
+    child = first.step("db.query")
+    assert (child.trace_id, child.parent_id) == (first.trace_id, first.span_id)
+    assert len(first.traceparent.split("-")[1]) == 32

@@ -587,7 +587,7 @@ def fetch(url: str) -> int:
 
 
 def test_stario_spans_draws_a_table_and_a_tree_that_fit_the_width(tmp_path: Path):
-    from stario.tracefile import TraceFile, format_list, format_tree, list_view, show
+    from stario.tracefile import TraceFile, format_list, format_tree, list_view, short_trace_id, show
 
     async def page(c, w):
         c.span.attr("note", "a value long enough to need more than one row at forty columns")
@@ -609,12 +609,45 @@ def test_stario_spans_draws_a_table_and_a_tree_that_fit_the_width(tmp_path: Path
     show(list_view(roots), file=piped)  # not a terminal: plain, unwrapped
     assert piped.getvalue() == listing + "\n"
     request = next(root for root in roots if root.path == "/")
-    tree = format_tree(trace_file.trace(request.trace_id[:8]), width=40)
+    assert short_trace_id(request.trace_id) in listing
+    tree = format_tree(trace_file.trace(short_trace_id(request.trace_id)), width=40)
     rows = tree.splitlines()
     assert rows[0] == f"trace {request.trace_id}" and "\n└── http.request  " in tree, tree  # the date wraps
     assert max(len(row) for row in rows) <= 40
     assert "    ├── note = 'a value long enough to" in tree, tree  # wrapped beneath its guide
     assert re.search(r"\n    └── work  \d+\.\dms\n        └── kind = 'demo'$", tree), tree
+
+
+def test_a_trace_is_found_by_its_short_id_its_whole_id_or_a_unique_start(tmp_path: Path):
+    """Traces started together share the start of their ids (the time): the list shows each by
+    its random end, and that finds it; files written when ids were random are read by a start."""
+    from stario.tracefile import TraceFile, short_trace_id
+
+    async def page() -> str:
+        return "hi"
+
+    tracer = SQLiteTracer(tmp_path / "t.db")
+    with TestClient(Stario(Query("/", page), tracer=tracer)) as client:
+        for _ in range(3):
+            client.get("/")
+    tracer.close()
+    trace_file = TraceFile(tmp_path / "t.db")
+    ids = [root.trace_id for root in trace_file.roots() if root.path == "/"]
+    shared = os.path.commonprefix(ids)
+    assert len(ids) == 3 and len(shared) >= 6, "traces started within a second share the first digits of their ids"
+    for trace_id in ids:
+        assert [span["trace_id"] for span in trace_file.trace(short_trace_id(trace_id))] == [trace_id]
+        assert trace_file.trace(trace_id.upper())[0]["trace_id"] == trace_id
+    with pytest.raises(LookupError, match="more than one trace starts or ends with '"):
+        trace_file.trace(shared)
+    with pytest.raises(LookupError, match="no trace starts or ends with 'abcdef0123456789'"):
+        trace_file.trace("abcdef0123456789")
+    with pytest.raises(LookupError, match=r"a trace id is made of hex digits \(0-9, a-f\)"):
+        trace_file.trace("%")
+    older = "7f3a9c" + "0" * 26  # an id as Stario made them before: random from the first digit
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        db.execute("UPDATE spans SET trace_id = ? WHERE trace_id = ?", [older, ids[0]])
+    assert trace_file.trace("7f3a9c")[0]["trace_id"] == older
 
 
 def test_sqlite_traces_from_a_real_server_are_listed_and_shown_by_stario_spans(tmp_path: Path):
