@@ -44,7 +44,9 @@ _bits = random.getrandbits
 # Spans time themselves with the monotonic clock (immune to clock changes); the wall-clock start
 # is derived from it with an offset taken once, which saves a second clock call per span.
 _WALL_OFFSET_NS = time.time_ns() - time.monotonic_ns()
-_LOW_64 = (1 << 64) - 1  # a clock set before 1970 must not make an id negative
+# The same for trace ids, never below zero: a clock set before 1970 must not make an id negative
+# (the monotonic clock never is).
+_ID_CLOCK_OFFSET_NS = max(0, _WALL_OFFSET_NS)
 
 
 class Tracer(Protocol):
@@ -106,7 +108,7 @@ class Span:
         self.span_id = _bits(64)
         self.start_ns = start = time.monotonic_ns()
         if parent is None:
-            self.trace_id = ((start + _WALL_OFFSET_NS) & _LOW_64) << 64 | _bits(64)  # ordered by time (see above)
+            self.trace_id = (start + _ID_CLOCK_OFFSET_NS) << 64 | _bits(64)  # ordered by time (see above)
             self.parent_id = None
         else:
             self.trace_id = parent.trace_id
