@@ -27,6 +27,7 @@ from stario.telemetry import NoopTracer, Span
 from stario.testing import TestClient
 from stario.tracers import JSONTracer, MemoryTracer, MultiTracer, SQLiteTracer, TTYTracer, tracer_from_env
 from stario.tracefile import TraceFile
+from stario.tracers.background import to_json
 from stario.tracers.sqlite import ATTRIBUTE_COLUMNS, attributes_of
 from stario.tracers.terminal import TerminalLogHandler
 from tests.servers import free_port, wait_until_up
@@ -251,6 +252,35 @@ def test_a_spans_attributes_read_back_as_they_were_written(tmp_path: Path, attri
     assert attributes_of(row) == attributes
     assert row["parent_id"] == (f"{parent.span_id:016x}" if child else None)
     assert (row["error"] is not None) == failed and row["trace_id"] == f"{span.trace_id:032x}"
+
+
+any_request = st.fixed_dictionaries(
+    {"http.method": st.text(max_size=5), "http.path": st.text(max_size=8), "http.route": st.text(max_size=5),
+     "stario.kind": st.text(max_size=5), "http.status": st.integers(), "http.response_bytes": st.integers()}
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(attributes=any_request | st.dictionaries(attribute_keys, attribute_values, max_size=8), child=st.booleans(), failed=st.booleans(), event=st.booleans())
+def test_a_json_line_is_the_spans_dict_whatever_its_values(attributes: dict, child: bool, failed: bool, event: bool):
+    """Plain requests take a template rather than the encoder: the line must still be exactly
+    `Span.to_dict` (quotes, control characters and any text escaped as JSON escapes them)."""
+    from stario.tracers.jsonlines import _request_line
+
+    parent = Span("http.request", NoopTracer())
+    span = parent.step("work") if child else parent
+    span.attributes.update(attributes)
+    if failed:
+        span.fail(ValueError("no"))
+    if event:
+        span.event("cache.miss")
+    span.end()
+    out = io.StringIO()
+    tracer = JSONTracer(stream=out)
+    tracer.write([span])
+    assert json.loads(out.getvalue()) == json.loads(to_json(span.to_dict()))
+    typed = attributes.keys() == ATTRIBUTE_COLUMNS.keys() and all(type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items())
+    assert (_request_line(span) is not None) == (typed and not (child or failed or event))
 
 
 @pytest.mark.parametrize("size", [1, 5, 255, 257, 700])
