@@ -10,7 +10,7 @@ and the duration in nanoseconds, attributes, and events with their offset from t
 Chosen with ``STARIO_TRACER=json`` (stdout) or ``STARIO_TRACER=json:spans.jsonl`` (appends).
 
 Most spans are plain requests (no parent, no error, no events, the six attributes the app sets):
-their line is filled into a template (`_request_line`), the same JSON at a quarter of the cost
+their line is filled into a template (`_request_line`), the same JSON for some 40% of the cost
 of building the dictionary and encoding it.
 """
 
