@@ -39,14 +39,15 @@ _bits = random.getrandbits
 # trace id (the SQLite tracer's file) adds each one at the end of its index instead of at a random
 # place in it: a random id costs more the larger the file (SQLite reads and rewrites index pages
 # all over it), an ordered one the same from the first row to the millionth. W3C Trace Context
-# asks for uniqueness and, from level 2, random right-most bytes: both hold.
+# asks for uniqueness and, from level 2, random right-most bytes: both hold. A request that
+# continues a caller's trace (``traceparent``) keeps the caller's id, ordered or not.
 
 # Spans time themselves with the monotonic clock (immune to clock changes); the wall-clock start
 # is derived from it with an offset taken once, which saves a second clock call per span.
 _WALL_OFFSET_NS = time.time_ns() - time.monotonic_ns()
-# The same for trace ids, never below zero: a clock set before 1970 must not make an id negative
-# (the monotonic clock never is).
-_ID_CLOCK_OFFSET_NS = max(0, _WALL_OFFSET_NS)
+# The same for trace ids, kept to 64 bits: a clock set before 1970 must not make an id negative
+# (the monotonic clock never is), nor one set centuries ahead make it longer than 128 bits.
+_ID_CLOCK_OFFSET_NS = min(max(0, _WALL_OFFSET_NS), 1 << 63)
 
 
 class Tracer(Protocol):

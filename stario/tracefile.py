@@ -29,7 +29,7 @@ from stario.tracers.sqlite import attributes_of
 
 __all__ = ["TraceFile", "Root", "short_trace_id", "list_view", "trace_view", "show", "format_list", "format_tree"]
 
-_HEX_DIGITS = "0123456789abcdef"
+_HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 def short_trace_id(trace_id: str) -> str:
@@ -133,18 +133,8 @@ class TraceFile:
     def trace(self, trace_id: str) -> list[dict[str, Any]]:
         """Every span of one trace, oldest first. ``trace_id``: the whole id, its short form (the
         last 8 digits, as the list shows it; see `short_trace_id`), or any unique start or end of it."""
-        wanted = trace_id.strip().lower()
-        if not wanted or wanted.strip(_HEX_DIGITS):
-            raise LookupError(f"no trace {trace_id!r}: a trace id is made of hex digits (0-9, a-f)")
-        if len(wanted) < 32:
-            matches = self.db.execute(
-                "SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? OR trace_id LIKE ? LIMIT 2",
-                [wanted + "%", "%" + wanted],
-            ).fetchall()
-            if len(matches) > 1:
-                raise LookupError(f"more than one trace starts or ends with {trace_id!r}; give more digits")
-            wanted = matches[0]["trace_id"] if matches else wanted
-        rows = self.db.execute("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", [wanted]).fetchall()
+        whole_id = self._whole_trace_id(trace_id)
+        rows = self.db.execute("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns", [whole_id]).fetchall()
         if not rows:
             raise LookupError(f"no trace starts or ends with {trace_id!r}")
         spans = []
@@ -154,6 +144,24 @@ class TraceFile:
             span["events"] = json.loads(span["events"])
             spans.append(span)
         return spans
+
+    def _whole_trace_id(self, given: str) -> str:
+        """The one trace id that ``given`` is, or starts or ends; `LookupError` saying why not."""
+        wanted = given.strip().lower()
+        if not wanted or not set(wanted) <= _HEX_DIGITS:
+            raise LookupError(f"no trace {given!r}: a trace id is made of hex digits (0-9, a-f)")
+        if len(wanted) > 32:
+            raise LookupError(f"no trace {given!r}: a trace id has 32 hex digits, this has {len(wanted)}")
+        if len(wanted) == 32:
+            return wanted
+        matches = [row["trace_id"] for row in self.db.execute(
+            "SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? OR trace_id LIKE ? LIMIT 6",
+            [wanted + "%", "%" + wanted],
+        )]  # fmt: skip
+        if len(matches) > 1:
+            shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+            raise LookupError(f"more than one trace starts or ends with {given!r} ({shown}); give more digits, or the whole id")
+        return matches[0] if matches else wanted
 
 
 def list_view(roots: list[Root]) -> RenderableType:

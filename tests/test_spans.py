@@ -175,8 +175,9 @@ def test_trace_ids_start_with_the_time_so_later_traces_sort_later():
     tracer = ListTracer()
     roots = [Span("job", tracer) for _ in range(2_000)]
     ids = [f"{root.trace_id:032x}" for root in roots]  # the text the trace file stores
-    assert ids == sorted(ids), "a trace started later has an id that sorts before an earlier one"
-    assert len(set(ids)) == len(ids), "two traces started in the same nanosecond got the same id"
+    starts = [text[:16] for text in ids]  # the time; a coarse clock may give several roots the same
+    assert starts == sorted(starts), "a trace started later has an id that sorts before an earlier one"
+    assert len(set(ids)) == len(ids), "two traces started at the same clock reading got the same id"
     first = roots[0]
     assert first.trace_id >> 64 == first.wall_start_ns, "the high 64 bits are the wall-clock start"
     low_halves = {root.trace_id & ((1 << 64) - 1) for root in roots}

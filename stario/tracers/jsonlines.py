@@ -42,7 +42,7 @@ class JSONTracer(BackgroundTracer):
             self._file = open(self.path, "a", encoding="utf-8")
 
     def write(self, spans: list[Span]) -> None:
-        """Write one line per span and flush."""
+        """Write one line per span (ended spans, as `on_end` queues them) and flush."""
         out = self._file or self._stream or sys.stdout
         out.write("".join([(_request_line(span) or to_json(span.to_dict())) + "\n" for span in spans]))
         out.flush()

@@ -107,7 +107,7 @@ class SQLiteTracer(BackgroundTracer):
         self._db = connect(self.path)
 
     def write(self, spans: list[Span]) -> None:
-        """Insert a batch in one transaction, up to 256 rows per statement."""
+        """Insert a batch of ended spans (as `on_end` queues them) in one transaction, up to 256 rows per statement."""
         requests: list[Any] = []
         others: list[Any] = []
         worker = os.getpid()
