@@ -6,7 +6,8 @@ queue is full the span is dropped and counted (``tracer.dropped``), because a sl
 slow the site down; `close` says on stderr how many were lost.
 
 A writer provides three methods, all called on the writer thread: `open`, `write` (a batch of
-spans) and `shut`. `to_json` is the compact JSON the writers put spans' values in.
+spans) and `shut`. `to_json` is the compact JSON the writers put spans' values in;
+`request_values` tells a plain request's span, which they write from a template of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from stario.telemetry import Span
 
-__all__ = ["BackgroundTracer", "to_json"]
+__all__ = ["BackgroundTracer", "to_json", "request_values"]
 
 
 _REPORT_EVERY = 10.0  # seconds between reports of dropped spans while running
@@ -166,3 +167,24 @@ def to_json(value: Any) -> str:
         return _encode(value)
     except (TypeError, ValueError, RecursionError) as exc:  # a key JSON cannot hold, a circular value: keep the span
         return json.dumps({"stario.unwritable": f"{type(exc).__name__}: {exc}"})
+
+
+def request_values(span: Span) -> tuple[str, str, str, str, int, int] | None:
+    """A plain request's six values (method, path, route, kind, status, response bytes), or None.
+
+    A plain request is an ended root span with no error and no events whose attributes are just
+    the six the app sets, of the types it sets them with. Most spans are one; the writers put
+    them in a fixed shape (a row, a line) without looking at the attributes one by one.
+    """
+    attributes = span.attributes
+    if span.parent_id is not None or span.error is not None or span.events or len(attributes) != 6:
+        return None
+    get = attributes.get
+    method, path, route, kind = get("http.method"), get("http.path"), get("http.route"), get("stario.kind")
+    status, size = get("http.status"), get("http.response_bytes")
+    if not (
+        type(method) is str and type(path) is str and type(route) is str and type(kind) is str
+        and type(status) is int and type(size) is int
+    ):  # fmt: skip
+        return None
+    return method, path, route, kind, status, size
