@@ -24,7 +24,10 @@ import time
 import traceback
 from typing import Any, Protocol
 
-__all__ = ["Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN", "parse_traceparent", "REMOTE_PARENT"]
+__all__ = [
+    "Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN", "parse_traceparent",
+    "REMOTE_PARENT", "WALL_CLOCK_OFFSET_NS",
+]  # fmt: skip
 
 REMOTE_PARENT = "trace.remote_parent"
 """The attribute holding the span id of a caller in another service (from its ``traceparent``).
@@ -42,12 +45,16 @@ _bits = random.getrandbits
 # asks for uniqueness and, from level 2, random right-most bytes: both hold. A request that
 # continues a caller's trace (``traceparent``) keeps the caller's id, ordered or not.
 
-# Spans time themselves with the monotonic clock (immune to clock changes); the wall-clock start
-# is derived from it with an offset taken once, which saves a second clock call per span.
-_WALL_OFFSET_NS = time.time_ns() - time.monotonic_ns()
+WALL_CLOCK_OFFSET_NS = time.time_ns() - time.monotonic_ns()
+"""What to add to a span's ``start_ns`` (monotonic) to get its wall-clock start (`Span.wall_start_ns`).
+
+Spans time themselves with the monotonic clock, immune to clock changes; the wall-clock start
+is derived from it with this offset, taken once at import, which saves a second clock call per
+span. A writer that turns thousands of spans into rows adds it itself: a property read costs
+several times an addition."""
 # The same for trace ids, kept to 64 bits: a clock set before 1970 must not make an id negative
 # (the monotonic clock never is), nor one set centuries ahead make it longer than 128 bits.
-_ID_CLOCK_OFFSET_NS = min(max(0, _WALL_OFFSET_NS), 1 << 63)
+_ID_CLOCK_OFFSET_NS = min(max(0, WALL_CLOCK_OFFSET_NS), 1 << 63)
 
 
 class Tracer(Protocol):
@@ -163,7 +170,7 @@ class Span:
     @property
     def wall_start_ns(self) -> int:
         """When the span started, in nanoseconds since the Unix epoch."""
-        return self.start_ns + _WALL_OFFSET_NS
+        return self.start_ns + WALL_CLOCK_OFFSET_NS
 
     @property
     def duration_ns(self) -> int | None:
@@ -205,7 +212,7 @@ class Span:
             "trace_id": f"{self.trace_id:032x}",
             "span_id": f"{self.span_id:016x}",
             "parent_id": None if self.parent_id is None else f"{self.parent_id:016x}",
-            "start_ns": start + _WALL_OFFSET_NS,
+            "start_ns": start + WALL_CLOCK_OFFSET_NS,
             "duration_ns": self.duration_ns,
             "status": self.status,
             "error": self.error,

@@ -230,17 +230,31 @@ plain_request = st.fixed_dictionaries(
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(attributes=plain_request | st.dictionaries(attribute_keys, attribute_values, max_size=8), child=st.booleans(), failed=st.booleans())
-def test_a_spans_attributes_read_back_as_they_were_written(tmp_path: Path, attributes: dict, child: bool, failed: bool):
-    """Whatever the types (a status given as text, a None, a bool), reading gives back what was set."""
+@given(
+    attributes=plain_request | st.dictionaries(attribute_keys, attribute_values, max_size=8),
+    name=st.sampled_from(["http.request", "job"]), child=st.booleans(), failed=st.booleans(), cancelled=st.booleans(),
+)  # fmt: skip
+def test_a_spans_attributes_read_back_as_they_were_written(
+    tmp_path: Path, attributes: dict, name: str, child: bool, failed: bool, cancelled: bool
+):
+    """Whatever the types (a status given as text, a None, a bool), reading gives back what was set;
+    a plain request's row (its name and status written in the statement) reads as any other."""
+    from stario.tracers.sqlite import _request_row
+
     tracer = SQLiteTracer(tmp_path / "round.db")
     tracer.open()
-    parent = Span("request", NoopTracer())
+    parent = Span(name, NoopTracer())
     span = parent.step("work") if child else parent
     span.attributes.update(attributes)
     if failed:
         span.fail(ValueError("no"))
+    if cancelled:
+        span.status = "cancelled"
     span.end()
+    plain = name == "http.request" and not (child or failed or cancelled) and attributes.keys() == ATTRIBUTE_COLUMNS.keys()
+    plain = plain and all(type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items())
+    plain = plain and "" not in attributes.values() and min(attributes["http.status"], attributes["http.response_bytes"]) >= 0
+    assert (_request_row(span, 1) is not None) == plain
     tracer.write([span])
     tracer.shut()
     db = sqlite3.connect(tmp_path / "round.db")
@@ -252,6 +266,7 @@ def test_a_spans_attributes_read_back_as_they_were_written(tmp_path: Path, attri
     assert attributes_of(row) == attributes
     assert row["parent_id"] == (f"{parent.span_id:016x}" if child else None)
     assert (row["error"] is not None) == failed and row["trace_id"] == f"{span.trace_id:032x}"
+    assert (row["name"], row["status"], row["start_ns"]) == (span.name, span.status, span.wall_start_ns)
 
 
 any_request = st.fixed_dictionaries(
@@ -261,26 +276,34 @@ any_request = st.fixed_dictionaries(
 
 
 @settings(max_examples=150, deadline=None)
-@given(attributes=any_request | st.dictionaries(attribute_keys, attribute_values, max_size=8), child=st.booleans(), failed=st.booleans(), event=st.booleans())
-def test_a_json_line_is_the_spans_dict_whatever_its_values(attributes: dict, child: bool, failed: bool, event: bool):
+@given(
+    attributes=any_request | st.dictionaries(attribute_keys, attribute_values, max_size=8),
+    name=st.sampled_from(["http.request", "job"]), child=st.booleans(), failed=st.booleans(), event=st.booleans(),
+    cancelled=st.booleans(),
+)  # fmt: skip
+def test_a_json_line_is_the_spans_dict_whatever_its_values(
+    attributes: dict, name: str, child: bool, failed: bool, event: bool, cancelled: bool
+):
     """Plain requests take a template rather than the encoder: the line must still parse to
     `Span.to_dict` (quotes, control characters and any text escaped as JSON escapes them)."""
     from stario.tracers.jsonlines import _request_line
 
-    parent = Span("http.request", NoopTracer())
+    parent = Span(name, NoopTracer())
     span = parent.step("work") if child else parent
     span.attributes.update(attributes)
     if failed:
         span.fail(ValueError("no"))
     if event:
         span.event("cache.miss")
+    if cancelled:
+        span.status = "cancelled"
     span.end()
     out = io.StringIO()
     tracer = JSONTracer(stream=out)
     tracer.write([span])
     assert json.loads(out.getvalue()) == json.loads(to_json(span.to_dict()))
     typed = attributes.keys() == ATTRIBUTE_COLUMNS.keys() and all(type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items())
-    assert (_request_line(span) is not None) == (typed and not (child or failed or event))
+    assert (_request_line(span) is not None) == (typed and name == "http.request" and not (child or failed or event or cancelled))
 
 
 @pytest.mark.parametrize("size", [1, 5, 255, 257, 700])

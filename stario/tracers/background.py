@@ -172,12 +172,16 @@ def to_json(value: Any) -> str:
 def request_values(span: Span) -> tuple[str, str, str, str, int, int] | None:
     """A plain request's six values (method, path, route, kind, status, response bytes), or None.
 
-    A plain request is an ended root span with no error and no events whose attributes are just
-    the six the app sets, of the types it sets them with. Most spans are one; the writers put
-    them in a fixed shape (a row, a line) without looking at the attributes one by one.
+    A plain request is an ended root span named ``http.request`` with status ``ok``, no error
+    and no events, whose attributes are just the six the app sets, of the types it sets them
+    with. Most spans are one; the writers put them in a fixed shape (a row, a line, with the
+    name and the status written in) without looking at the attributes one by one.
     """
     attributes = span.attributes
-    if span.parent_id is not None or span.error is not None or span.events or len(attributes) != 6:
+    if (
+        span.parent_id is not None or span.status != "ok" or span.name != "http.request"
+        or span.error is not None or span.events or len(attributes) != 6
+    ):  # fmt: skip
         return None
     get = attributes.get
     method, path, route, kind = get("http.method"), get("http.path"), get("http.route"), get("stario.kind")

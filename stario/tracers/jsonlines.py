@@ -21,7 +21,7 @@ import sys
 from json.encoder import encode_basestring as _quoted  # type: ignore[attr-defined]
 from typing import IO, Any
 
-from stario.telemetry import Span
+from stario.telemetry import WALL_CLOCK_OFFSET_NS, Span
 from stario.tracers.background import BackgroundTracer, request_values, to_json
 
 __all__ = ["JSONTracer"]
@@ -60,9 +60,9 @@ def _request_line(span: Span) -> str | None:
         return None
     method, path, route, kind, status, size = values
     return (
-        f'{{"name":{_quoted(span.name)},"trace_id":"{span.trace_id.to_bytes(16, "big").hex()}","span_id":"{span.span_id.to_bytes(8, "big").hex()}",'
-        f'"parent_id":null,"start_ns":{span.wall_start_ns},"duration_ns":{span.end_ns - span.start_ns},'
-        f'"status":{_quoted(span.status)},"error":null,"attributes":{{"http.method":{_quoted(method)},'
+        f'{{"name":"http.request","trace_id":"{span.trace_id.to_bytes(16, "big").hex()}","span_id":"{span.span_id.to_bytes(8, "big").hex()}",'
+        f'"parent_id":null,"start_ns":{span.start_ns + WALL_CLOCK_OFFSET_NS},"duration_ns":{span.end_ns - span.start_ns},'
+        f'"status":"ok","error":null,"attributes":{{"http.method":{_quoted(method)},'
         f'"http.path":{_quoted(path)},"http.route":{_quoted(route)},"stario.kind":{_quoted(kind)},'
         f'"http.status":{status},"http.response_bytes":{size}}},"events":[]}}'
     )

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from typing import Any
 
-from stario.telemetry import Span
+from stario.telemetry import WALL_CLOCK_OFFSET_NS, Span
 from stario.tracers.background import BackgroundTracer, request_values, to_json
 
 __all__ = ["SQLiteTracer", "SCHEMA", "ATTRIBUTE_COLUMNS", "attributes_of", "connect"]
@@ -70,11 +70,12 @@ _NAMES = (
 # Rows go in by one of two shapes of VALUES. Python's sqlite3 binds None several times slower
 # than a number (it looks for an adapter for None every time: about 3,200 CPU instructions), so
 # neither shape binds None:
-# - a plain request (no parent, no error, no events, and just the six attributes with columns),
-#   most of the rows, binds only what it has and writes the rest as constants;
+# - a plain request (see `request_values`), most of the rows, binds only what it has and writes
+#   the rest as constants: its name and status too (text costs about 900 instructions to bind,
+#   as sqlite3 copies it);
 # - any other span sends an empty column as '' (text) or -1 (number), turned into NULL by NULLIF
 #   (about 730 instructions each).
-_REQUEST_ROW = "(?,?,NULL,?,?,?,?,NULL,?,?,?,?,?,?,'{}','[]',?)"
+_REQUEST_ROW = "(?,?,NULL,'http.request',?,?,'ok',NULL,?,?,?,?,?,?,'{}','[]',?)"
 _ANY_ROW = (
     "(?,?,NULLIF(?,''),?,?,?,?,NULLIF(?,''),"
     "NULLIF(?,''),NULLIF(?,''),NULLIF(?,''),NULLIF(?,''),NULLIF(?,-1),NULLIF(?,-1),?,?,?)"
@@ -151,10 +152,8 @@ def _request_row(span: Span, worker: int) -> tuple[Any, ...] | None:
     return (
         span.span_id.to_bytes(8, "big").hex(),
         span.trace_id.to_bytes(16, "big").hex(),
-        span.name,
-        span.wall_start_ns,
+        span.start_ns + WALL_CLOCK_OFFSET_NS,  # `Span.wall_start_ns`, without the property's call
         span.end_ns - span.start_ns,  # an ended span: its duration
-        span.status,
         method,
         path,
         route,
@@ -176,7 +175,7 @@ def _row(span: Span, worker: int) -> tuple[Any, ...]:
         span.trace_id.to_bytes(16, "big").hex(),
         _NO_TEXT if parent is None else parent.to_bytes(8, "big").hex(),
         span.name,
-        span.wall_start_ns,
+        start + WALL_CLOCK_OFFSET_NS,
         span.duration_ns,
         span.status,
         _NO_TEXT if error is None else error,
