@@ -223,6 +223,29 @@ attribute_values = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**
 attribute_keys = st.sampled_from([*ATTRIBUTE_COLUMNS, "user.id", "db.rows"]) | st.text(max_size=8)
 
 
+def ended_span(attributes: dict, name: str, *, child: bool, failed: bool, cancelled: bool, event: bool = False) -> tuple[Span, Span]:
+    """A root span named ``name`` and the span the property tests write (the root, or a step of
+    it), given ``attributes`` and, as asked, a failure, an event and a cancelled status; ended."""
+    parent = Span(name, NoopTracer())
+    span = parent.step("work") if child else parent
+    span.attributes.update(attributes)
+    if failed:
+        span.fail(ValueError("no"))
+    if event:
+        span.event("cache.miss")
+    if cancelled:
+        span.status = "cancelled"
+    span.end()
+    return parent, span
+
+
+def has_the_six_typed(attributes: dict) -> bool:
+    """True when ``attributes`` are exactly the six the app sets, each of the type it sets."""
+    return attributes.keys() == ATTRIBUTE_COLUMNS.keys() and all(
+        type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items()
+    )
+
+
 plain_request = st.fixed_dictionaries(
     {"http.method": st.sampled_from(["GET", "POST", ""]), "http.path": st.text(max_size=5), "http.route": st.sampled_from(["/", ""]),
      "stario.kind": st.sampled_from(["query", ""]), "http.status": st.integers(-2, 599), "http.response_bytes": st.integers(-2, 10**9)}
@@ -243,16 +266,8 @@ def test_a_spans_attributes_read_back_as_they_were_written(
 
     tracer = SQLiteTracer(tmp_path / "round.db")
     tracer.open()
-    parent = Span(name, NoopTracer())
-    span = parent.step("work") if child else parent
-    span.attributes.update(attributes)
-    if failed:
-        span.fail(ValueError("no"))
-    if cancelled:
-        span.status = "cancelled"
-    span.end()
-    plain = name == "http.request" and not (child or failed or cancelled) and attributes.keys() == ATTRIBUTE_COLUMNS.keys()
-    plain = plain and all(type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items())
+    parent, span = ended_span(attributes, name, child=child, failed=failed, cancelled=cancelled)
+    plain = name == "http.request" and not (child or failed or cancelled) and has_the_six_typed(attributes)
     plain = plain and "" not in attributes.values() and min(attributes["http.status"], attributes["http.response_bytes"]) >= 0
     assert (_request_row(span, 1) is not None) == plain
     tracer.write([span])
@@ -288,22 +303,13 @@ def test_a_json_line_is_the_spans_dict_whatever_its_values(
     `Span.to_dict` (quotes, control characters and any text escaped as JSON escapes them)."""
     from stario.tracers.jsonlines import _request_line
 
-    parent = Span(name, NoopTracer())
-    span = parent.step("work") if child else parent
-    span.attributes.update(attributes)
-    if failed:
-        span.fail(ValueError("no"))
-    if event:
-        span.event("cache.miss")
-    if cancelled:
-        span.status = "cancelled"
-    span.end()
+    _, span = ended_span(attributes, name, child=child, failed=failed, cancelled=cancelled, event=event)
     out = io.StringIO()
     tracer = JSONTracer(stream=out)
     tracer.write([span])
     assert json.loads(out.getvalue()) == json.loads(to_json(span.to_dict()))
-    typed = attributes.keys() == ATTRIBUTE_COLUMNS.keys() and all(type(attributes[key]) is kind for key, (_, kind) in ATTRIBUTE_COLUMNS.items())
-    assert (_request_line(span) is not None) == (typed and name == "http.request" and not (child or failed or event or cancelled))
+    plain = name == "http.request" and not (child or failed or event or cancelled) and has_the_six_typed(attributes)
+    assert (_request_line(span) is not None) == plain
 
 
 @pytest.mark.parametrize("size", [1, 5, 255, 257, 700])

@@ -9,9 +9,10 @@ and the duration in nanoseconds, attributes, and events with their offset from t
 
 Chosen with ``STARIO_TRACER=json`` (stdout) or ``STARIO_TRACER=json:spans.jsonl`` (appends).
 
-Most spans are plain requests (no parent, no error, no events, the six attributes the app sets):
-their line (`request_values`) is filled into a template (`_request_line`), the same JSON for some 40% of the cost
-of building the dictionary and encoding it.
+Most spans are plain requests (see `request_values`: a root ``http.request`` span, ``ok``, with
+no error, no events and just the six attributes the app sets): their line is filled into a
+template (`_request_line`), the same JSON for some 40% of the cost of building the dictionary
+and encoding it.
 """
 
 from __future__ import annotations
