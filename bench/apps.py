@@ -9,6 +9,7 @@ Every app answers ``GET /`` with 200 and the body ``Hello, world!``:
 - ``stario``: ``Stario(Query("/", home))`` with the explicit ``(c, w)`` handler, ``text/plain``;
 - ``stario_return``: the return form, ``async def home(): return "Hello, world!"`` (``text/html``);
 - ``stario_1000``: like ``stario``, with 1,000 other routes registered before ``/``;
+- ``shape``: not a framework: the least the ``(c, w)`` handler form can cost (see `shape`);
 - ``starlette``: ``Starlette(routes=[Route("/", ...)])`` answering a ``PlainTextResponse``;
 - ``fastapi_app()``: FastAPI with a ``PlainTextResponse``, or ``None`` when FastAPI is not installed.
 
@@ -97,6 +98,49 @@ async def other(c: Any, w: Any) -> None:
 stario = Stario(Query("/", home))
 stario_return = Stario(Query("/", home_returning))
 stario_1000 = Stario(*[Query(pattern, other) for pattern in route_patterns(1000)], Query("/", home))
+
+
+# -- the (c, w) shape with nothing checked ---------------------------------------------------------
+
+
+_LENGTHS = tuple(str(n).encode() for n in range(2048))  # Content-Length values made once, as Stario does
+
+
+class _ShapeContext:
+    __slots__ = ("app", "scope", "receive", "send", "method")
+
+    def __init__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.app = None
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.method = scope["method"]
+
+
+class _ShapeWriter:
+    __slots__ = ("body", "content_type")
+
+    def __init__(self) -> None:
+        self.body = b""
+        self.content_type = b""
+
+    def text(self, content: str) -> None:
+        self.body = content.encode()
+        self.content_type = b"text/plain; charset=utf-8"
+
+
+async def shape(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The floor of Stario's handler form: a context of five fields and a writer of two are made,
+    `home` is awaited with them and writes its text, and the two messages are sent. No route is
+    looked up and nothing is checked (no 404, HEAD, session, compression or span), so it is not a
+    framework: it shows what the ``(c, w)`` shape itself costs over raw ASGI (bench/README.md,
+    "What 0.90 would take"). For `dispatch.py` only; it answers every HTTP request the same."""
+    c = _ShapeContext(scope, receive, send)
+    w = _ShapeWriter()
+    await home(c, w)
+    headers = [(b"content-type", w.content_type), (b"content-length", _LENGTHS[len(w.body)])]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": w.body})
 
 
 # -- Starlette and FastAPI -------------------------------------------------------------------------

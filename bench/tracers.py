@@ -26,10 +26,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from callgrind import instructions_of  # noqa: E402
 from throughput import instructions_per_request as server_instructions, measure, warn_if_busy  # noqa: E402
 
 from stario import Query, Stario  # noqa: E402
@@ -161,15 +160,7 @@ def in_process_rounds(rounds: int, folder: Path, requests: int = 2_000) -> tuple
 
 def count_instructions(name: str, requests: int, folder: Path) -> int:
     """Instructions callgrind counts for a process that answers ``requests`` requests with tracer ``name``."""
-    command = [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, __file__, "--serve", name, str(requests), "--folder", str(folder),
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    collected = re.search(r"Collected : (\d+)", result.stderr)
-    if collected is None:
-        raise RuntimeError(f"no instruction count in callgrind's output:\n{result.stderr[-2000:]}")
-    return int(collected.group(1))
+    return instructions_of([sys.executable, __file__, "--serve", name, str(requests), "--folder", str(folder)])
 
 
 # Requests answered before counting starts. The sqlite writer prepares a statement for each size of
