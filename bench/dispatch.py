@@ -114,9 +114,10 @@ async def run(rounds: int, seconds: float) -> dict[str, float]:
 COUNTED = ("raw", "shape", "stario", "stario_return", "starlette")
 
 
-async def answer_many(app: Any, requests: int) -> None:
-    """What the process callgrind watches does: check the app, then answer ``requests`` requests."""
-    await check("app", app)
+async def answer_many(name: str, requests: int) -> None:
+    """What the process callgrind watches does: check app ``name``, then answer ``requests`` requests."""
+    app = getattr(apps, name)
+    await check(name, app)
     for _ in range(requests):
         await app(dict(SCOPE), receive, send)
 
@@ -154,7 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.answer:
         name, requests = args.answer
-        asyncio.run(answer_many(getattr(apps, name), int(requests)))
+        asyncio.run(answer_many(name, int(requests)))
         return
     if args.instructions:
         print_instructions()
