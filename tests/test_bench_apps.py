@@ -1,7 +1,8 @@
 """The hello-world apps `bench/` compares answer alike, so a benchmark compares like with like.
 
-`bench/dispatch.py` checks this too before it times anything; here a change to Stario that broke
-one of them (or the floor shape's own answer) fails the suite instead of a benchmark run.
+`bench/dispatch.py` checks this too before it times anything (with the same request); here a
+change to Stario that broke one of them (or the floor shape's own answer) fails the suite
+instead of a benchmark run.
 """
 
 from __future__ import annotations
@@ -16,20 +17,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import apps  # noqa: E402
-
-SCOPE = {
-    "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-    "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
-    "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
-}  # fmt: skip
+from dispatch import SCOPE, receive  # noqa: E402  the request every benchmark app is called with
 
 
 def answer(app: Any) -> tuple[int, dict[bytes, bytes], bytes]:
     """Call ``app`` with ``GET /``: its status, headers and body."""
     sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
