@@ -43,3 +43,15 @@ def test_each_plain_text_app_answers_hello_world_with_the_same_headers(name: str
 def test_the_return_form_answers_hello_world_as_html() -> None:
     status, headers, body = answer(apps.stario_return)
     assert (status, body, headers[b"content-type"]) == (200, b"Hello, world!", b"text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("app", ["raw", "stario"])
+def test_the_sse_benchmark_reads_every_message_each_app_sends(app: str) -> None:
+    """`bench/sse.py` end to end, small: uvicorn serving the app, the client process reading 20
+    streams, 20 messages published to each. Every delivery is counted and timed."""
+    import sse
+
+    result = sse.measure(app, clients=20, offered=400, seconds=1.0)
+    assert result["expected"] == 400
+    assert result["delivered"] == 400, f"{app}: {result['delivered']} of 400 deliveries arrived"
+    assert result["p99"] is not None and 0 < result["p50"] <= result["p99"] <= result["max"]
