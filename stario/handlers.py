@@ -10,13 +10,15 @@ request):
   (see `stario.datastar.to_event`). The response head goes out with the first item, as in Go
   (see `STREAM_GRACE`), so ``raise HTTPError(404, ...)`` before it still answers 404. When
   the browser goes away the generator is closed, so its ``finally`` runs. It may take
-  ``(c, w)``, ``(c)`` or nothing.
+  ``(c, w)``, ``(c)`` or nothing. Items it has ready one after another, without waiting in
+  between, go out in one write (see `_send_the_rest`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import types
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -117,15 +119,17 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
         generator: AsyncIterator[Any] = fn(c, w) if arity == 2 else fn(c) if arity == 1 else fn()
         grace = asyncio.get_running_loop().call_later(STREAM_GRACE, _open_late, w)
         try:
-            stream = None
-            async for item in generator:
-                if stream is None:
-                    grace.cancel()
-                    stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
-                    if c.method == "HEAD":
-                        await stream.open()  # the head is what HEAD asked for: the generator stops here
-                        return
-                await stream.send_item(item)
+            try:
+                first = await generator.__anext__()
+            except StopAsyncIteration:
+                return  # nothing yielded: the response is what the handler wrote, or 204
+            grace.cancel()
+            stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
+            if c.method == "HEAD":
+                await stream.open()  # the head is what HEAD asked for: the generator stops here
+                return
+            await stream.send_item(first)  # the head goes out with the first item
+            await _send_the_rest(generator, stream)
         finally:
             grace.cancel()
             # Runs the generator's `finally` when the client left (cancellation) or on error.
@@ -136,6 +140,66 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
 
     streaming.__wrapped__ = fn  # type: ignore[attr-defined]
     return streaming
+
+
+HOLD_BYTES = 65536
+"""Items a generator has ready at once are held and sent together, up to this many bytes a write."""
+
+
+@types.coroutine
+def _send_the_rest(generator: Any, stream: Any) -> Any:
+    """Send a generator handler's items on ``stream`` until it ends.
+
+    Each item is held (`SSEStream.hold_item`) and the held events go out in one write when the
+    generator has to wait for its next item. So items it has ready without waiting (a relay
+    subscription that fell behind holds several messages) share a write: a system call per
+    write, not per event, is most of what a stream costs the server, and lagging is when that
+    matters. What is still held when the generator ends goes out with the stream's last chunk.
+
+    A generator-based coroutine, to see whether the generator waits: it drives each
+    ``__anext__()`` step itself and, when the step waits, waits with it as ``await`` would
+    (a cancellation meanwhile is raised inside the generator, where it waits).
+    """
+    next_step = generator.__anext__
+    while True:
+        step = next_step()
+        try:
+            waiting_on = step.send(None)
+        except StopIteration as ready:  # ready at once: held with the others
+            stream.hold_item(ready.value)
+            if stream.held_bytes >= HOLD_BYTES:
+                yield from stream.flush()
+            continue
+        except StopAsyncIteration:
+            return
+        try:
+            try:
+                if stream.held_bytes:
+                    yield from stream.flush()  # it waits: first send what is held
+                yield waiting_on  # the task waits for what the generator waits for...
+            except BaseException as exc:  # ...and a cancellation meanwhile is the generator's too
+                item = yield from _throw_into(step, exc)
+            else:
+                item = yield from step  # ...then the generator goes on, as under a plain `await`
+        except StopAsyncIteration:
+            return
+        stream.hold_item(item)
+
+
+@types.coroutine
+def _throw_into(step: Any, exc: BaseException) -> Any:
+    """Raise ``exc`` inside the waiting generator; if it still waits after that, wait with it."""
+    while True:
+        try:
+            waiting_on = step.throw(exc)
+        except StopIteration as ready:
+            return ready.value
+        try:
+            yield waiting_on
+        except BaseException as again:
+            exc = again
+            continue
+        return (yield from step)
 
 
 def _open_late(w: Any) -> None:

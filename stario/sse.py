@@ -12,7 +12,7 @@ What it does for you, and why:
 
 - The status line and the SSE headers (``Content-Type: text/event-stream``,
   ``Cache-Control: no-cache``, ``X-Accel-Buffering: no``) go out first, then each event is
-  flushed as one chunk the moment it is written.
+  flushed as one chunk the moment it is written (a generator handler's items: see below).
 - While the stream is open, a watcher listens for the client going away. When it does, the
   handler is cancelled: its ``finally`` blocks run, and nothing is left running. That is how a
   ``while True`` loop ends when the tab closes.
@@ -21,7 +21,10 @@ What it does for you, and why:
 - The request's span counts every event and its bytes (``sse.events``, ``sse.bytes``), records
   the first `SSE_EVENTS_IN_FULL` events in full, then one in `SSE_EVENT_SAMPLE`: a stream that
   runs for hours keeps a span of bounded size, and costs little per event.
-- A message fanned out to many streams is encoded once (`SSEStream.send_item`).
+- A message fanned out to many streams is encoded once (`SSEStream.hold_item`).
+- A generator handler's items that are ready without waiting (a subscription that fell behind
+  holds several messages) go out together, in one write: one system call for many events when a
+  stream lags, which is when it counts (`SSEStream.hold_item`, `stario.handlers`).
 """
 
 from __future__ import annotations
@@ -66,8 +69,9 @@ class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
     __slots__ = (
-        "writer", "request", "heartbeat", "started", "closed", "events_sent", "_watcher", "_last_write", "_opening", "_encoder", "_order",
-    )
+        "writer", "request", "heartbeat", "started", "closed", "events_sent", "held_bytes",
+        "_watcher", "_last_write", "_opening", "_encoder", "_order", "_held",
+    )  # fmt: skip
 
     def __init__(self, writer: ResponseHead, request: Context, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
@@ -76,6 +80,8 @@ class SSEStream:
         self.started = False
         self.closed = False
         self.events_sent = 0
+        self.held_bytes = 0  # of events taken by `hold_item`, not sent yet
+        self._held: list[bytes] = []
         self._watcher: asyncio.Task[None] | None = None
         self._last_write = 0.0
         self._opening: asyncio.Future[None] | None = None
@@ -151,12 +157,14 @@ class SSEStream:
             await asyncio.wait([opening])  # another task is sending the head: let it finish first
         if not self.started:
             await self._start(watch=False)
+        held = self._take_held()  # events held until now go out with the last chunk
         if self._encoder is not None:
             assert self._order is not None  # made with the encoder
             async with self._order:
-                await self.request.send({"type": "http.response.body", "body": self._encoder.finish(), "more_body": False})
+                body = self._encoder.compress(held) + self._encoder.finish() if held else self._encoder.finish()
+                await self.request.send({"type": "http.response.body", "body": body, "more_body": False})
             return
-        await self.request.send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self.request.send({"type": "http.response.body", "body": held, "more_body": False})
 
     def stop_watching(self) -> None:
         """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
@@ -188,52 +196,101 @@ class SSEStream:
 
     def send_item(self, item: Any) -> Awaitable[None]:
         """Send what a generator handler yielded (HTML, a dict of signals, an event: see
-        `stario.datastar.to_event`); ``None`` sends nothing. Await the result.
+        `stario.datastar.to_event`); ``None`` sends nothing. Await the result."""
+        self.hold_item(item)
+        return self.flush()
 
-        When many streams send the same object (a message fanned out by a `Relay`), it is encoded
+    def hold_item(self, item: Any) -> None:
+        """Take what a generator handler yielded, to send with the next write: `flush`, or any
+        other write of this stream, sends held events first, so the order never changes.
+
+        This is how a generator handler's items go out (`stario.handlers`): held, then flushed
+        when the generator has to wait for its next item, so items it has ready at once share
+        one write. Counted and recorded on the span now; raises `ClientDisconnected` once the
+        client has gone, as `send` does.
+
+        When many streams take the same object (a message fanned out by a `Relay`), it is encoded
         once: the bytes of the last `_ENCODED_KEPT` immutable items (``str``, HTML) are kept, and a
-        stream that sends one of those very objects sends the bytes. Many are kept, not one: a
+        stream that takes one of those very objects takes the bytes. Many are kept, not one: a
         stream that fell behind works through several messages before the next stream runs.
-
-        A plain function that hands back the sending coroutine: one frame less per event, on the
-        hottest path there is.
         """
         known = _encoded.get(id(item))
         if known is not None and known[0] is item:
-            return self._send_encoded(known[1], known[2], None)
-        if isinstance(item, Event):
-            return self.send(item)
-        text = datastar.to_event(item)
-        if text is None:
-            return _nothing()
-        data = text.encode("utf-8")
-        kind = _event_type(text)
-        if isinstance(item, str):  # immutable: the same object always encodes the same way
-            _remember(item, data, kind)
-        return self._send_encoded(data, kind, None)
+            data, kind, event = known[1], known[2], None
+        elif isinstance(item, Event):
+            data, kind, event = item.encode().encode("utf-8"), item.type, item
+        else:
+            text = datastar.to_event(item)
+            if text is None:
+                return
+            data, kind, event = text.encode("utf-8"), _event_type(text), None
+            if isinstance(item, str):  # immutable: the same object always encodes the same way
+                _remember(item, data, kind)
+        # `_count`, inline: this runs once per event per subscriber
+        request = self.request
+        if request.disconnected or self.closed or request.method == "HEAD":
+            self._check_open()  # raises, saying which
+        self.events_sent = count = self.events_sent + 1
+        self.writer.bytes_sent += len(data)
+        self.held_bytes += len(data)
+        self._held.append(data)
+        span = request.span
+        if span is not NON_RECORDING_SPAN:
+            self._record(span, data, kind, event, count)
+
+    async def flush(self) -> None:
+        """Send the events `hold_item` took, in one write (opening the stream first if need be)."""
+        if not self.started:
+            await self.open()
+        if self._encoder is None and self._held:  # `_write` and `_take_held`, inline: this runs for every write
+            self._last_write = time.monotonic()
+            held = self._held
+            data = held[0] if len(held) == 1 else b"".join(held)
+            held.clear()
+            self.held_bytes = 0
+            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
+        elif self._held:
+            await self._write(b"")
 
     async def _send_encoded(self, data: bytes, kind: str, event: Event | None) -> None:
         if not self.started:
             await self.open()
+        self._count(data, kind, event)
+        if self._encoder is None and not self._held:  # `_write`, inline: it runs for every event
+            self._last_write = time.monotonic()
+            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
+        else:
+            await self._write(data)
+
+    def _count(self, data: bytes, kind: str, event: Event | None) -> None:
+        """Check the stream can still take an event, then count it, and record it on the span."""
         request = self.request
         if request.disconnected or self.closed or request.method == "HEAD":
             self._check_open()  # raises, saying which
-        self._last_write = time.monotonic()
         self.events_sent = count = self.events_sent + 1
         self.writer.bytes_sent += len(data)
         span = request.span
         if span is not NON_RECORDING_SPAN:
-            # Count and bytes always; the first events in full; after that one in SSE_EVENT_SAMPLE.
-            attributes = span.attributes
-            attributes["sse.events"] = count
-            attributes["sse.bytes"] = attributes.get("sse.bytes", 0) + len(data)
-            if count <= SSE_EVENTS_IN_FULL or count % SSE_EVENT_SAMPLE == 0:
-                details = _describe(event) if event is not None else {}
-                span.event("sse", type=kind, bytes=len(data), n=count, **details)
-        if self._encoder is None:  # `_write`, inline: it runs for every event
-            await request.send({"type": "http.response.body", "body": data, "more_body": True})
-        else:
-            await self._write(data)
+            self._record(span, data, kind, event, count)
+
+    def _record(self, span: Any, data: bytes, kind: str, event: Event | None, count: int) -> None:
+        """Count and bytes always; the first events in full; after that one in SSE_EVENT_SAMPLE."""
+        attributes = span.attributes
+        attributes["sse.events"] = count
+        attributes["sse.bytes"] = attributes.get("sse.bytes", 0) + len(data)
+        if count <= SSE_EVENTS_IN_FULL or count % SSE_EVENT_SAMPLE == 0:
+            details = _describe(event) if event is not None else {}
+            span.event("sse", type=kind, bytes=len(data), n=count, **details)
+
+    def _take_held(self) -> bytes:
+        """The held events' bytes, joined; nothing is held afterwards."""
+        held = self._held
+        if not held:
+            return b""
+        data = b"".join(held)
+        held.clear()
+        self.held_bytes = 0
+        return data
 
     def _check_open(self) -> None:
         if self.request.disconnected or self.request.method == "HEAD":
@@ -312,11 +369,14 @@ class SSEStream:
             await self.open()
         self._check_open()
         lines = "".join(f": {line}\n" for line in (text.splitlines() or [""]))
-        self._last_write = time.monotonic()
         await self._write((lines + "\n").encode())
 
     async def _write(self, data: bytes) -> None:
-        """Send bytes of the stream now (compressed and flushed, when the app compresses)."""
+        """Send bytes of the stream now, after any held events (compressed and flushed, when the
+        app compresses)."""
+        if self._held:
+            data = self._take_held() + data
+        self._last_write = time.monotonic()
         if self._encoder is None:
             await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
             return
@@ -340,7 +400,6 @@ class SSEStream:
                     message = await receive()
             except TimeoutError:
                 if time.monotonic() - self._last_write >= heartbeat and not self.closed:
-                    self._last_write = time.monotonic()
                     await self._write(_PING)
                 continue
             if message["type"] == "http.disconnect":
@@ -360,10 +419,6 @@ span's ``sse.events`` and ``sse.bytes`` attributes always count every event."""
 
 _ENCODED_KEPT = 512
 _encoded: dict[int, tuple[Any, bytes, str]] = {}  # id(item) -> (item, its bytes, its type): see send_item
-
-
-async def _nothing() -> None:
-    """What `SSEStream.send_item` hands back for ``None``: nothing to send."""
 
 
 def _remember(item: Any, data: bytes, kind: str) -> None:

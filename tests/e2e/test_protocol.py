@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.apps.protocol import BURST
 from tests.e2e.harness import goto, log_of, serve_app
 
 
@@ -66,3 +67,12 @@ def test_element_with_unknown_id_is_skipped_not_an_error(opened):
     log = log_of(opened)
     assert not log.errors
     assert log.warnings(), "DATASTAR.md 1.3: skipped with a console warning"
+
+
+def test_events_a_generator_yields_back_to_back_arrive_in_one_chunk_and_all_apply(opened):
+    """Stario writes items that are ready at once together (stario.handlers._send_the_rest):
+    the client splits the chunk into its events and applies every one, in order."""
+    opened.click("#do-burst")
+    expected = [str(n) for n in range(1, BURST + 1)] + ["last"]
+    expect(opened.locator("#t-burst > li")).to_have_text(expected)
+    log_of(opened).assert_clean()

@@ -1,10 +1,13 @@
 """The SSE parsing rules of DATASTAR.md 1.2, 1.3 and 1.6, with raw bytes: line endings, comments,
 events the client must ignore, events split across network chunks, multi-line values, keys in
-any order, signals as a JS object literal. GET /sse/CASE writes the case's chunks as they are."""
+any order, signals as a JS object literal. GET /sse/CASE writes the case's chunks as they are.
+GET /burst is a generator handler yielding `BURST` items back to back, which Stario writes
+together (several events in one network chunk)."""
 
 import asyncio
 
 from stario import Context, Query, Stario, Writer
+from stario.datastar import PatchElements
 from tests.e2e.apps.common import page
 
 PAUSE = object()
@@ -60,6 +63,8 @@ async def home():
         <span id="from-js" data-text="$fromJs + ' ' + $n"></span>
         <span id="from-lines" data-text="$fromLines"></span>
         <p id="t-missing-after"></p>
+        <button id="do-burst" data-on:click="@get('/burst')">burst</button>
+        <ul id="t-burst"></ul>
         """
     )
 
@@ -74,4 +79,15 @@ async def sse(c: Context, w: Writer) -> None:
             await c.send({"type": "http.response.body", "body": chunk.encode(), "more_body": True})
 
 
-app = Stario(Query("/", home), Query("/sse/{name}", sse))
+BURST = 30
+
+
+async def burst(c: Context):
+    """Items ready one after another, with no wait between them: sent in one write after the first."""
+    for n in range(1, BURST + 1):
+        yield PatchElements(f"<li>{n}</li>", selector="#t-burst", mode="append")
+    await asyncio.sleep(0.05)
+    yield PatchElements("<li>last</li>", selector="#t-burst", mode="append")
+
+
+app = Stario(Query("/", home), Query("/sse/{name}", sse), Query("/burst", burst))

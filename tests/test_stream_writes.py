@@ -1,0 +1,204 @@
+"""How a generator handler's items become writes: one write per item while the generator waits
+between items, and the items it has ready at once held and sent together (`stario.handlers`).
+
+Each test calls the app in process with a `send` that records every ASGI message, so it sees the
+writes themselves, which a client reading the stream cannot tell apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from stario import Query, Stario
+from stario.handlers import HOLD_BYTES
+
+
+def frame(html: str) -> bytes:
+    """The SSE event Stario writes for a yielded HTML string."""
+    return f"event: datastar-patch-elements\ndata: elements {html}\n\n".encode()
+
+
+class Exchange:
+    """One request to ``app`` in process: its task, the messages it sent, and the way to end it."""
+
+    def __init__(self, app: Stario, path: str, *, block_body: int | None = None) -> None:
+        self.app = app
+        self.path = path
+        self.sent: list[dict[str, Any]] = []
+        self.gone = asyncio.Event()
+        self.block_body = block_body  # the number of the body message whose send never returns
+        self.blocked = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        scope = {
+            "type": "http", "method": "GET", "path": self.path, "raw_path": self.path.encode(),
+            "query_string": b"", "headers": [],
+        }  # fmt: skip
+        self.task = asyncio.ensure_future(self.app(scope, self.receive, self.send))
+
+    async def receive(self) -> dict[str, Any]:
+        if not self.sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self.gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+        if message["type"] == "http.response.body" and len(self.bodies) == self.block_body:
+            self.blocked.set()
+            await asyncio.Event().wait()  # a client that stopped reading: the write never ends
+
+    @property
+    def bodies(self) -> list[bytes]:
+        """The body of every write, in order (the last one ends the response)."""
+        return [message["body"] for message in self.sent if message["type"] == "http.response.body"]
+
+    async def writes_reach(self, count: int) -> None:
+        for _ in range(1000):
+            if len(self.bodies) >= count:
+                return
+            await asyncio.sleep(0.001)
+        raise AssertionError(f"expected {count} writes, saw {self.bodies}")
+
+
+def test_items_ready_at_once_share_one_write_and_go_out_before_the_generator_waits():
+    release = asyncio.Event()
+
+    async def feed(c):
+        yield "<p id='a'>a</p>"
+        yield "<p id='b'>b</p>"
+        yield "<p id='c'>c</p>"
+        await release.wait()
+        yield "<p id='d'>d</p>"
+
+    async def run() -> list[bytes]:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
+        exchange.start()
+        await exchange.writes_reach(2)
+        await asyncio.sleep(0.01)  # the generator waits now: b and c must be out already
+        assert exchange.bodies == [frame("<p id='a'>a</p>"), frame("<p id='b'>b</p>") + frame("<p id='c'>c</p>")]
+        release.set()
+        await exchange.task
+        return exchange.bodies
+
+    bodies = asyncio.run(run())
+    # d is held when the generator ends, and goes out with the response's last chunk
+    assert bodies[2:] == [frame("<p id='d'>d</p>")]
+    assert len(bodies) == 3
+
+
+def test_a_generator_that_waits_between_items_gets_one_write_per_item():
+    async def ticks(c):
+        for n in range(3):
+            yield f"<p id='n'>{n}</p>"
+            await asyncio.sleep(0.001)
+
+    async def run() -> list[bytes]:
+        exchange = Exchange(Stario(Query("/ticks", ticks)), "/ticks")
+        exchange.start()
+        await exchange.task
+        return exchange.bodies
+
+    assert asyncio.run(run()) == [frame(f"<p id='n'>{n}</p>") for n in range(3)] + [b""]
+
+
+def test_a_long_run_of_ready_items_is_written_in_pieces_of_bounded_size():
+    item = "<p id='big'>" + "x" * 1000 + "</p>"
+
+    async def flood(c):
+        for _ in range(200):
+            yield item
+
+    async def run() -> list[bytes]:
+        exchange = Exchange(Stario(Query("/flood", flood)), "/flood")
+        exchange.start()
+        await exchange.task
+        return exchange.bodies
+
+    bodies = asyncio.run(run())
+    assert b"".join(bodies) == frame(item) * 200  # every item, in order
+    assert 4 <= len(bodies) <= 10, [len(body) for body in bodies]
+    assert max(len(body) for body in bodies) <= HOLD_BYTES + len(frame(item))
+
+
+def test_an_event_written_on_the_stream_itself_follows_the_held_items():
+    async def mixed(c, w):
+        yield "<p id='a'>a</p>"
+        yield "<p id='b'>b</p>"
+        await w.stream.patch_signals({"after": True})
+        yield "<p id='c'>c</p>"
+
+    async def run() -> list[bytes]:
+        exchange = Exchange(Stario(Query("/mixed", mixed)), "/mixed")
+        exchange.start()
+        await exchange.task
+        return exchange.bodies
+
+    bodies = asyncio.run(run())
+    joined = b"".join(bodies)
+    assert joined.index(b"id='b'") < joined.index(b'"after":true') < joined.index(b"id='c'"), joined
+    assert bodies[1].startswith(frame("<p id='b'>b</p>")), "b went out with the direct write, not after it"
+
+
+def test_cancelled_while_sending_held_items_the_generator_is_closed_where_it_waits(caplog):
+    """The server stops the request while a write of held items hangs (a client that stopped
+    reading): the generator, waiting for its next item meanwhile, gets the cancellation where it
+    waits, its `finally` runs, and nothing is left running or complaining."""
+    state: dict[str, Any] = {}
+
+    async def feed(c):
+        try:
+            yield "<p id='a'>a</p>"
+            yield "<p id='b'>b</p>"
+            await asyncio.Event().wait()
+            yield "<p id='never'>never</p>"
+        except BaseException as exc:
+            state["raised"] = type(exc).__name__
+            raise
+        finally:
+            state["finally"] = True
+
+    async def run() -> Exchange:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange.start()
+        await asyncio.wait_for(exchange.blocked.wait(), 5)
+        assert exchange.task is not None
+        exchange.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await exchange.task
+        return exchange
+
+    with caplog.at_level(logging.DEBUG):
+        exchange = asyncio.run(run())
+    assert state == {"raised": "CancelledError", "finally": True}
+    assert exchange.bodies[:2] == [frame("<p id='a'>a</p>"), frame("<p id='b'>b</p>")]
+    assert "already running" not in caplog.text and "never awaited" not in caplog.text
+
+
+def test_the_client_leaving_while_the_generator_waits_runs_its_finally():
+    state: dict[str, Any] = {}
+
+    async def feed(c):
+        try:
+            yield "<p id='a'>a</p>"
+            yield "<p id='b'>b</p>"
+            await asyncio.Event().wait()
+        finally:
+            state["finally"] = c.disconnected
+
+    async def run() -> Exchange:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
+        exchange.start()
+        await exchange.writes_reach(2)
+        exchange.gone.set()
+        await asyncio.wait_for(exchange.task, 5)
+        return exchange
+
+    exchange = asyncio.run(run())
+    assert state == {"finally": True}
+    assert exchange.bodies[:2] == [frame("<p id='a'>a</p>"), frame("<p id='b'>b</p>")]
