@@ -12,7 +12,8 @@ Turned on per app, ``Stario(compression=True)`` (or ``Compression(...)`` to tune
   file itself), responses that already say ``Content-Encoding``, and bodies streamed with
   ``w.body_from`` (large files, sent as they are).
 - **SSE streams are compressed too**, one compressor for the whole stream, flushed after every
-  event so the browser gets each event at once. A stream of Datastar morphs repeats itself
+  write (one event, or the several a generator handler had ready at once) so the browser gets
+  each event at once. A stream of Datastar morphs repeats itself
   (the same tags, ids and classes event after event), so it shrinks many times over.
 - Every response that could have been compressed says ``Vary: Accept-Encoding``, so a cache
   between the app and the browser never gives a compressed body to a client that cannot read it.

@@ -25,7 +25,7 @@ from typing import Any
 from stario.datastar import Event, to_event
 from stario.errors import ClientDisconnected
 
-__all__ = ["Handler", "Middleware", "adapt", "answer", "STREAM_GRACE"]
+__all__ = ["Handler", "Middleware", "adapt", "answer", "STREAM_GRACE", "HOLD_BYTES"]
 
 Handler = Callable[[Any, Any], Awaitable[None]]
 """The explicit handler form: ``async (c: Context, w: Writer) -> None``."""
@@ -150,40 +150,41 @@ HOLD_BYTES = 65536
 def _send_the_rest(generator: Any, stream: Any) -> Any:
     """Send a generator handler's items on ``stream`` until it ends.
 
-    Each item is held (`SSEStream.hold_item`) and the held events go out in one write when the
+    Each item is held (`SSEStream.hold_item`), and the held events go out in one write when the
     generator has to wait for its next item. So items it has ready without waiting (a relay
     subscription that fell behind holds several messages) share a write: a system call per
     write, not per event, is most of what a stream costs the server, and lagging is when that
     matters. What is still held when the generator ends goes out with the stream's last chunk.
 
     A generator-based coroutine, to see whether the generator waits: it drives each
-    ``__anext__()`` step itself and, when the step waits, waits with it as ``await`` would
-    (a cancellation meanwhile is raised inside the generator, where it waits).
+    ``__anext__()`` step itself. When the step waits, the held events are handed to the stream
+    without waiting for the write (`SSEStream.flush_soon`), and the task waits for what the
+    generator waits for, as under ``await``; a cancellation meanwhile is raised inside the
+    generator, where it waits.
     """
     next_step = generator.__anext__
     while True:
         step = next_step()
         try:
             waiting_on = step.send(None)
-        except StopIteration as ready:  # ready at once: held with the others
-            stream.hold_item(ready.value)
-            if stream.held_bytes >= HOLD_BYTES:
-                yield from stream.flush()
-            continue
+        except StopIteration as ready:
+            item = ready.value  # ready at once: held with the others
         except StopAsyncIteration:
             return
-        try:
+        else:
+            stream.flush_soon()  # it waits: what is held goes now
             try:
-                if stream.held_bytes:
-                    yield from stream.flush()  # it waits: first send what is held
-                yield waiting_on  # the task waits for what the generator waits for...
-            except BaseException as exc:  # ...and a cancellation meanwhile is the generator's too
-                item = yield from _throw_into(step, exc)
-            else:
-                item = yield from step  # ...then the generator goes on, as under a plain `await`
-        except StopAsyncIteration:
-            return
+                try:
+                    yield waiting_on  # the task waits for what the generator waits for...
+                except BaseException as exc:  # ...and a cancellation meanwhile is the generator's
+                    item = yield from _throw_into(step, exc)
+                else:
+                    item = yield from step  # ...then the generator goes on, as under a plain `await`
+            except StopAsyncIteration:
+                return
         stream.hold_item(item)
+        if stream.held_bytes >= HOLD_BYTES:
+            yield from stream.flush()
 
 
 @types.coroutine

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import types
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -70,7 +71,7 @@ class SSEStream:
 
     __slots__ = (
         "writer", "request", "heartbeat", "started", "closed", "events_sent", "held_bytes",
-        "_watcher", "_last_write", "_opening", "_encoder", "_order", "_held",
+        "_watcher", "_last_write", "_opening", "_encoder", "_writing", "_held",
     )  # fmt: skip
 
     def __init__(self, writer: ResponseHead, request: Context, *, heartbeat: float | None = 15.0) -> None:
@@ -86,7 +87,7 @@ class SSEStream:
         self._last_write = 0.0
         self._opening: asyncio.Future[None] | None = None
         self._encoder: Encoder | None = None  # the stream's compressor, when the app compresses
-        self._order: asyncio.Lock | None = None  # compressed bytes must go out in the order they were made
+        self._writing: asyncio.Future[None] | None = None  # a write waiting for a slow client (see `_start_write`)
 
     # -- opening and closing ------------------------------------------------------------------
 
@@ -122,13 +123,12 @@ class SSEStream:
         headers.extend(writer.raw_headers(b"", None))
         compression = request.app.compression
         if compression is not None:
-            # One compressor for the whole stream, flushed after each event (see `_write`).
+            # One compressor for the whole stream, flushed after each write (see `_start_write`).
             headers.append((b"vary", b"Accept-Encoding"))
             encoding = compression.choose(request.scope["headers"])
             if encoding is not None:
                 headers.append((b"content-encoding", encoding.encode()))
                 self._encoder = compression.encoder(encoding)
-                self._order = asyncio.Lock()
         if writer.status is None:
             writer.status = 200
         request.headers_sent = True
@@ -157,14 +157,15 @@ class SSEStream:
             await asyncio.wait([opening])  # another task is sending the head: let it finish first
         if not self.started:
             await self._start(watch=False)
-        held = self._take_held()  # events held until now go out with the last chunk
+        try:
+            while self._writing is not None:
+                await asyncio.shield(self._writing)
+        except Exception:  # that write failed: the client is gone, and the last chunk goes nowhere
+            pass
+        body = self._take_held()  # events held until now go out with the last chunk
         if self._encoder is not None:
-            assert self._order is not None  # made with the encoder
-            async with self._order:
-                body = self._encoder.compress(held) + self._encoder.finish() if held else self._encoder.finish()
-                await self.request.send({"type": "http.response.body", "body": body, "more_body": False})
-            return
-        await self.request.send({"type": "http.response.body", "body": held, "more_body": False})
+            body = self._encoder.compress(body) + self._encoder.finish() if body else self._encoder.finish()
+        await self.request.send({"type": "http.response.body", "body": body, "more_body": False})
 
     def stop_watching(self) -> None:
         """Cancel the watcher task if it still runs (the app calls this when a request ends)."""
@@ -198,7 +199,7 @@ class SSEStream:
         """Send what a generator handler yielded (HTML, a dict of signals, an event: see
         `stario.datastar.to_event`); ``None`` sends nothing. Await the result."""
         self.hold_item(item)
-        return self.flush()
+        return self.flush() if self._held else _nothing()
 
     def hold_item(self, item: Any) -> None:
         """Take what a generator handler yielded, to send with the next write: `flush`, or any
@@ -242,25 +243,28 @@ class SSEStream:
         """Send the events `hold_item` took, in one write (opening the stream first if need be)."""
         if not self.started:
             await self.open()
-        if self._encoder is None and self._held:  # `_write` and `_take_held`, inline: this runs for every write
-            self._last_write = time.monotonic()
-            held = self._held
-            data = held[0] if len(held) == 1 else b"".join(held)
-            held.clear()
-            self.held_bytes = 0
-            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
-        elif self._held:
+        if self._held:
             await self._write(b"")
+
+    def flush_soon(self) -> None:
+        """Start sending the held events without waiting for the write (`_start_write`).
+
+        For a generator handler's pump, which calls it while the generator waits for its next
+        item: nothing of the stream's own then runs inside the generator's wait, so a timeout or
+        a cancellation meant for what the generator awaits reaches it, and cuts no write short.
+        A write that fails is kept, and the stream's next write raises its error.
+        """
+        if self._held and self._writing is None:
+            try:
+                self._start_write(b"")
+            except Exception as exc:
+                self._writing = _failed(exc)
 
     async def _send_encoded(self, data: bytes, kind: str, event: Event | None) -> None:
         if not self.started:
             await self.open()
         self._count(data, kind, event)
-        if self._encoder is None and not self._held:  # `_write`, inline: it runs for every event
-            self._last_write = time.monotonic()
-            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
-        else:
-            await self._write(data)
+        await self._write(data)
 
     def _count(self, data: bytes, kind: str, event: Event | None) -> None:
         """Check the stream can still take an event, then count it, and record it on the span."""
@@ -372,17 +376,45 @@ class SSEStream:
         await self._write((lines + "\n").encode())
 
     async def _write(self, data: bytes) -> None:
-        """Send bytes of the stream now, after any held events (compressed and flushed, when the
-        app compresses)."""
-        if self._held:
-            data = self._take_held() + data
+        """Send bytes of the stream, after the held events, once any write under way is done."""
+        while self._writing is not None:
+            await asyncio.shield(self._writing)  # raises that write's error, if it failed
+        self._start_write(data)
+        if self._writing is not None:
+            await asyncio.shield(self._writing)  # cancelling this task does not cut the write short
+
+    def _start_write(self, data: bytes) -> None:
+        """Begin the write of the held events and ``data`` (compressed, when the app compresses).
+
+        Most writes finish at once: the server hands the bytes to the socket. One that must wait
+        for a slow client's socket to drain goes on in a task of its own, `_writing`, which every
+        other write of the stream waits for first; so bytes never go out of order (a compressed
+        stream depends on it) and the writer's task is not tied up by the slow client.
+        """
+        held = self._held
+        if held:  # `_take_held`, inline: this runs for every write
+            held.append(data)
+            data = held[0] if len(held) == 2 and not data else b"".join(held)
+            held.clear()
+            self.held_bytes = 0
+        if self._encoder is not None:
+            data = self._encoder.compress(data)  # and flushed: the browser gets every event now
         self._last_write = time.monotonic()
-        if self._encoder is None:
-            await self.request.send({"type": "http.response.body", "body": data, "more_body": True})
+        sending = self.request.send({"type": "http.response.body", "body": data, "more_body": True})
+        if type(sending) is not types.CoroutineType:
+            sending = sending.__await__()  # an awaitable that is not a coroutine: drive its iterator
+        try:
+            blocked_on = sending.send(None)
+        except StopIteration:
             return
-        assert self._order is not None  # made with the encoder
-        async with self._order:  # the watcher's ping and an event must not swap places
-            await self.request.send({"type": "http.response.body", "body": self._encoder.compress(data), "more_body": True})
+        self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
+        writing.add_done_callback(_retrieve)
+
+    async def _finish_write(self, sending: Any, blocked_on: Any) -> None:
+        await _resume(sending, blocked_on)
+        self._writing = None
+        if not self.closed:
+            self.flush_soon()  # what was held meanwhile follows
 
     # -- the watcher ----------------------------------------------------------------------------
 
@@ -418,7 +450,30 @@ SSE_EVENT_SAMPLE = 100
 span's ``sse.events`` and ``sse.bytes`` attributes always count every event."""
 
 _ENCODED_KEPT = 512
-_encoded: dict[int, tuple[Any, bytes, str]] = {}  # id(item) -> (item, its bytes, its type): see send_item
+_encoded: dict[int, tuple[Any, bytes, str]] = {}  # id(item) -> (item, its bytes, its type): see hold_item
+
+
+async def _nothing() -> None:
+    """What `SSEStream.send_item` hands back for ``None``: nothing to send."""
+
+
+@types.coroutine
+def _resume(sending: Any, blocked_on: Any) -> Any:
+    """Finish a write `SSEStream._start_write` began: wait for what it waits for, then go on with it."""
+    yield blocked_on
+    return (yield from sending)
+
+
+def _failed(exc: Exception) -> asyncio.Future[None]:
+    failed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    failed.set_exception(exc)
+    failed.exception()  # retrieved: the next write raises it, or nobody needs to hear of it
+    return failed
+
+
+def _retrieve(writing: asyncio.Future[None]) -> None:
+    if not writing.cancelled():
+        writing.exception()  # the next write raises it; never logged as "never retrieved"
 
 
 def _remember(item: Any, data: bytes, kind: str) -> None:

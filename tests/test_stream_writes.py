@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from stario import Query, Stario
+from stario import HTTPError, Query, Stario
 from stario.handlers import HOLD_BYTES
 
 
@@ -30,8 +30,9 @@ class Exchange:
         self.path = path
         self.sent: list[dict[str, Any]] = []
         self.gone = asyncio.Event()
-        self.block_body = block_body  # the number of the body message whose send never returns
+        self.block_body = block_body  # the number of the body message whose send waits for `unblock`
         self.blocked = asyncio.Event()
+        self.unblock = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -48,10 +49,12 @@ class Exchange:
         return {"type": "http.disconnect"}
 
     async def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-        if message["type"] == "http.response.body" and len(self.bodies) == self.block_body:
+        if message["type"] == "http.response.body" and len(self.bodies) + 1 == self.block_body:
+            # A client that stopped reading: as uvicorn does, wait for its socket to drain, then
+            # write; a write cancelled meanwhile never reaches the client.
             self.blocked.set()
-            await asyncio.Event().wait()  # a client that stopped reading: the write never ends
+            await self.unblock.wait()
+        self.sent.append(message)
 
     @property
     def bodies(self) -> list[bytes]:
@@ -176,7 +179,7 @@ def test_cancelled_while_sending_held_items_the_generator_is_closed_where_it_wai
     with caplog.at_level(logging.DEBUG):
         exchange = asyncio.run(run())
     assert state == {"raised": "CancelledError", "finally": True}
-    assert exchange.bodies[:2] == [frame("<p id='a'>a</p>"), frame("<p id='b'>b</p>")]
+    assert exchange.bodies[0] == frame("<p id='a'>a</p>")
     assert "already running" not in caplog.text and "never awaited" not in caplog.text
 
 
@@ -202,3 +205,69 @@ def test_the_client_leaving_while_the_generator_waits_runs_its_finally():
     exchange = asyncio.run(run())
     assert state == {"finally": True}
     assert exchange.bodies[:2] == [frame("<p id='a'>a</p>"), frame("<p id='b'>b</p>")]
+
+
+def test_a_timeout_inside_the_generator_cuts_no_write_short():
+    """The generator times out its own wait while a write of its held items waits for a slow
+    client: the timeout reaches the generator, and every event still arrives, in order."""
+
+    async def feed(c):
+        yield "<p id='a'>a</p>"
+        yield "<p id='b'>b</p>"
+        try:
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(5)
+        except TimeoutError:
+            yield "<p id='timed-out'>timed out</p>"
+
+    async def run() -> list[bytes]:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange.start()
+        await asyncio.wait_for(exchange.blocked.wait(), 5)
+        await asyncio.sleep(0.05)  # the generator's timeout fires while the write waits
+        exchange.unblock.set()
+        await asyncio.wait_for(exchange.task, 5)
+        return exchange.bodies
+
+    joined = b"".join(asyncio.run(run()))
+    assert joined == frame("<p id='a'>a</p>") + frame("<p id='b'>b</p>") + frame("<p id='timed-out'>timed out</p>")
+
+
+def test_cancelled_while_a_write_waits_what_the_generator_awaits_is_cancelled_too():
+    state: dict[str, Any] = {}
+
+    async def feed(c):
+        yield "<p id='a'>a</p>"
+        yield "<p id='b'>b</p>"
+        state["inner"] = inner = asyncio.ensure_future(asyncio.sleep(5))
+        await inner
+        yield "<p id='never'>never</p>"
+
+    async def run() -> None:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange.start()
+        await asyncio.wait_for(exchange.blocked.wait(), 5)
+        await asyncio.sleep(0.01)
+        assert exchange.task is not None
+        exchange.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await exchange.task
+        await asyncio.sleep(0)
+        assert state["inner"].cancelled()
+
+    asyncio.run(run())
+
+
+def test_yielding_none_first_opens_nothing_so_a_later_error_keeps_its_status():
+    async def feed(c):
+        yield None
+        raise HTTPError(404, "no such feed")
+
+    async def run() -> Exchange:
+        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
+        exchange.start()
+        await exchange.task
+        return exchange
+
+    exchange = asyncio.run(run())
+    assert exchange.sent[0]["status"] == 404
