@@ -95,12 +95,13 @@ class _Stream(asyncio.Protocol):
 async def _client(port: int, clients: int, seconds: float) -> dict:
     loop = asyncio.get_running_loop()
     latencies: list[int] = []
-    ready = [0]
+    ready = 0
     all_ready = asyncio.Event()
 
     def on_ready() -> None:
-        ready[0] += 1
-        if ready[0] == clients:
+        nonlocal ready
+        ready += 1
+        if ready == clients:
             all_ready.set()
 
     streams: list[tuple[Any, _Stream]] = []

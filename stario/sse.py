@@ -158,11 +158,10 @@ class SSEStream:
         if not self.started:
             await self._start(watch=False)
         try:
-            while self._writing is not None:
-                await asyncio.shield(self._writing)
+            await self._wait_for_writes()
         except Exception:  # that write failed: the client is gone, and the last chunk goes nowhere
             pass
-        body = self._take_held()  # events held until now go out with the last chunk
+        body = self._take_held(b"")  # events held until now go out with the last chunk
         if self._encoder is not None:
             body = self._encoder.compress(body) + self._encoder.finish() if body else self._encoder.finish()
         await self.request.send({"type": "http.response.body", "body": body, "more_body": False})
@@ -233,11 +232,10 @@ class SSEStream:
             self._check_open()  # raises, saying which
         self.events_sent = count = self.events_sent + 1
         self.writer.bytes_sent += len(data)
-        self.held_bytes += len(data)
         self._held.append(data)
-        span = request.span
-        if span is not NON_RECORDING_SPAN:
-            self._record(span, data, kind, event, count)
+        self.held_bytes += len(data)
+        if request.span is not NON_RECORDING_SPAN:
+            self._record(data, kind, event, count)
 
     async def flush(self) -> None:
         """Send the events `hold_item` took, in one write (opening the stream first if need be)."""
@@ -273,12 +271,13 @@ class SSEStream:
             self._check_open()  # raises, saying which
         self.events_sent = count = self.events_sent + 1
         self.writer.bytes_sent += len(data)
-        span = request.span
-        if span is not NON_RECORDING_SPAN:
-            self._record(span, data, kind, event, count)
+        if request.span is not NON_RECORDING_SPAN:
+            self._record(data, kind, event, count)
 
-    def _record(self, span: Any, data: bytes, kind: str, event: Event | None, count: int) -> None:
-        """Count and bytes always; the first events in full; after that one in SSE_EVENT_SAMPLE."""
+    def _record(self, data: bytes, kind: str, event: Event | None, count: int) -> None:
+        """Put event number ``count`` on the request's span: its count and bytes always, the
+        first events in full, after that one in `SSE_EVENT_SAMPLE`."""
+        span = self.request.span
         attributes = span.attributes
         attributes["sse.events"] = count
         attributes["sse.bytes"] = attributes.get("sse.bytes", 0) + len(data)
@@ -286,12 +285,16 @@ class SSEStream:
             details = _describe(event) if event is not None else {}
             span.event("sse", type=kind, bytes=len(data), n=count, **details)
 
-    def _take_held(self) -> bytes:
-        """The held events' bytes, joined; nothing is held afterwards."""
+    def _take_held(self, data: bytes) -> bytes:
+        """The held events' bytes followed by ``data``; nothing is held afterwards."""
         held = self._held
         if not held:
-            return b""
-        data = b"".join(held)
+            return data
+        if data or len(held) > 1:
+            held.append(data)
+            data = b"".join(held)
+        else:
+            data = held[0]  # one event, as most writes are: no copy
         held.clear()
         self.held_bytes = 0
         return data
@@ -377,8 +380,8 @@ class SSEStream:
 
     async def _write(self, data: bytes) -> None:
         """Send bytes of the stream, after the held events, once any write under way is done."""
-        while self._writing is not None:
-            await asyncio.shield(self._writing)  # raises that write's error, if it failed
+        if self._writing is not None:
+            await self._wait_for_writes()
         self._start_write(data)
         if self._writing is not None:
             await asyncio.shield(self._writing)  # cancelling this task does not cut the write short
@@ -391,12 +394,7 @@ class SSEStream:
         other write of the stream waits for first; so bytes never go out of order (a compressed
         stream depends on it) and the writer's task is not tied up by the slow client.
         """
-        held = self._held
-        if held:  # `_take_held`, inline: this runs for every write
-            held.append(data)
-            data = held[0] if len(held) == 2 and not data else b"".join(held)
-            held.clear()
-            self.held_bytes = 0
+        data = self._take_held(data)
         if self._encoder is not None:
             data = self._encoder.compress(data)  # and flushed: the browser gets every event now
         self._last_write = time.monotonic()
@@ -409,6 +407,11 @@ class SSEStream:
             return
         self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
         writing.add_done_callback(_retrieve)
+
+    async def _wait_for_writes(self) -> None:
+        """Wait until no write of the stream is under way; raises a failed write's error."""
+        while self._writing is not None:
+            await asyncio.shield(self._writing)
 
     async def _finish_write(self, sending: Any, blocked_on: Any) -> None:
         await _resume(sending, blocked_on)

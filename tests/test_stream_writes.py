@@ -23,11 +23,11 @@ def frame(html: str) -> bytes:
 
 
 class Exchange:
-    """One request to ``app`` in process: its task, the messages it sent, and the way to end it."""
+    """One ``GET /`` to an app of the single route ``handler``, in process: its task, the messages
+    it sent, and the way to end it."""
 
-    def __init__(self, app: Stario, path: str, *, block_body: int | None = None) -> None:
-        self.app = app
-        self.path = path
+    def __init__(self, handler: Any, *, block_body: int | None = None) -> None:
+        self.app = Stario(Query("/", handler))
         self.sent: list[dict[str, Any]] = []
         self.gone = asyncio.Event()
         self.block_body = block_body  # the number of the body message whose send waits for `unblock`
@@ -37,7 +37,7 @@ class Exchange:
 
     def start(self) -> None:
         scope = {
-            "type": "http", "method": "GET", "path": self.path, "raw_path": self.path.encode(),
+            "type": "http", "method": "GET", "path": "/", "raw_path": b"/",
             "query_string": b"", "headers": [],
         }  # fmt: skip
         self.task = asyncio.ensure_future(self.app(scope, self.receive, self.send))
@@ -69,6 +69,14 @@ class Exchange:
         raise AssertionError(f"expected {count} writes, saw {self.bodies}")
 
 
+async def run_to_end(handler: Any) -> Exchange:
+    """The whole exchange with ``handler``, which ends by itself."""
+    exchange = Exchange(handler)
+    exchange.start()
+    await exchange.task
+    return exchange
+
+
 def test_items_ready_at_once_share_one_write_and_go_out_before_the_generator_waits():
     release = asyncio.Event()
 
@@ -80,7 +88,7 @@ def test_items_ready_at_once_share_one_write_and_go_out_before_the_generator_wai
         yield "<p id='d'>d</p>"
 
     async def run() -> list[bytes]:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
+        exchange = Exchange(feed)
         exchange.start()
         await exchange.writes_reach(2)
         await asyncio.sleep(0.01)  # the generator waits now: b and c must be out already
@@ -101,13 +109,7 @@ def test_a_generator_that_waits_between_items_gets_one_write_per_item():
             yield f"<p id='n'>{n}</p>"
             await asyncio.sleep(0.001)
 
-    async def run() -> list[bytes]:
-        exchange = Exchange(Stario(Query("/ticks", ticks)), "/ticks")
-        exchange.start()
-        await exchange.task
-        return exchange.bodies
-
-    assert asyncio.run(run()) == [frame(f"<p id='n'>{n}</p>") for n in range(3)] + [b""]
+    assert asyncio.run(run_to_end(ticks)).bodies == [frame(f"<p id='n'>{n}</p>") for n in range(3)] + [b""]
 
 
 def test_a_long_run_of_ready_items_is_written_in_pieces_of_bounded_size():
@@ -117,13 +119,7 @@ def test_a_long_run_of_ready_items_is_written_in_pieces_of_bounded_size():
         for _ in range(200):
             yield item
 
-    async def run() -> list[bytes]:
-        exchange = Exchange(Stario(Query("/flood", flood)), "/flood")
-        exchange.start()
-        await exchange.task
-        return exchange.bodies
-
-    bodies = asyncio.run(run())
+    bodies = asyncio.run(run_to_end(flood)).bodies
     assert b"".join(bodies) == frame(item) * 200  # every item, in order
     assert 4 <= len(bodies) <= 10, [len(body) for body in bodies]
     assert max(len(body) for body in bodies) <= HOLD_BYTES + len(frame(item))
@@ -136,13 +132,7 @@ def test_an_event_written_on_the_stream_itself_follows_the_held_items():
         await w.stream.patch_signals({"after": True})
         yield "<p id='c'>c</p>"
 
-    async def run() -> list[bytes]:
-        exchange = Exchange(Stario(Query("/mixed", mixed)), "/mixed")
-        exchange.start()
-        await exchange.task
-        return exchange.bodies
-
-    bodies = asyncio.run(run())
+    bodies = asyncio.run(run_to_end(mixed)).bodies
     joined = b"".join(bodies)
     assert joined.index(b"id='b'") < joined.index(b'"after":true') < joined.index(b"id='c'"), joined
     assert bodies[1].startswith(frame("<p id='b'>b</p>")), "b went out with the direct write, not after it"
@@ -167,7 +157,7 @@ def test_cancelled_while_sending_held_items_the_generator_is_closed_where_it_wai
             state["finally"] = True
 
     async def run() -> Exchange:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange = Exchange(feed, block_body=2)
         exchange.start()
         await asyncio.wait_for(exchange.blocked.wait(), 5)
         assert exchange.task is not None
@@ -195,7 +185,7 @@ def test_the_client_leaving_while_the_generator_waits_runs_its_finally():
             state["finally"] = c.disconnected
 
     async def run() -> Exchange:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
+        exchange = Exchange(feed)
         exchange.start()
         await exchange.writes_reach(2)
         exchange.gone.set()
@@ -221,7 +211,7 @@ def test_a_timeout_inside_the_generator_cuts_no_write_short():
             yield "<p id='timed-out'>timed out</p>"
 
     async def run() -> list[bytes]:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange = Exchange(feed, block_body=2)
         exchange.start()
         await asyncio.wait_for(exchange.blocked.wait(), 5)
         await asyncio.sleep(0.05)  # the generator's timeout fires while the write waits
@@ -244,7 +234,7 @@ def test_cancelled_while_a_write_waits_what_the_generator_awaits_is_cancelled_to
         yield "<p id='never'>never</p>"
 
     async def run() -> None:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed", block_body=2)
+        exchange = Exchange(feed, block_body=2)
         exchange.start()
         await asyncio.wait_for(exchange.blocked.wait(), 5)
         await asyncio.sleep(0.01)
@@ -263,11 +253,5 @@ def test_yielding_none_first_opens_nothing_so_a_later_error_keeps_its_status():
         yield None
         raise HTTPError(404, "no such feed")
 
-    async def run() -> Exchange:
-        exchange = Exchange(Stario(Query("/feed", feed)), "/feed")
-        exchange.start()
-        await exchange.task
-        return exchange
-
-    exchange = asyncio.run(run())
+    exchange = asyncio.run(run_to_end(feed))
     assert exchange.sent[0]["status"] == 404
