@@ -398,15 +398,13 @@ class SSEStream:
         if self._encoder is not None:
             data = self._encoder.compress(data)  # and flushed: the browser gets every event now
         self._last_write = time.monotonic()
-        sending = self.request.send({"type": "http.response.body", "body": data, "more_body": True})
-        if type(sending) is not types.CoroutineType:
-            sending = sending.__await__()  # an awaitable that is not a coroutine: drive its iterator
-        try:
-            blocked_on = sending.send(None)
-        except StopIteration:
+        sending = self.request.send({"type": "http.response.body", "body": data, "more_body": True}).__await__()
+        # A `for` drives it: a send that finishes at once ends the loop without the StopIteration
+        # object (and traceback) that `sending.send(None)` would make for every write.
+        for blocked_on in sending:
+            self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
+            writing.add_done_callback(_retrieve)
             return
-        self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
-        writing.add_done_callback(_retrieve)
 
     async def _wait_for_writes(self) -> None:
         """Wait until no write of the stream is under way; raises a failed write's error."""
