@@ -214,6 +214,7 @@ class Context:
                 except ClientDisconnected:
                     self.disconnected = True
                     raise
+        self._reading = None  # read: a stream may stay open for hours, keep no lock for it
         return self._body
 
     async def text(self) -> str:

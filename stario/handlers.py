@@ -123,7 +123,9 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
                 first = await generator.__anext__()
             except StopAsyncIteration:
                 return  # nothing yielded: the response is what the handler wrote, or 204
-            grace.cancel()
+            finally:
+                grace.cancel()
+                del grace  # a stream may stay open for hours: keep nothing of the timer
             stream = w.stream or w.sse()  # the first item opens the stream (unless grace did)
             if c.method == "HEAD":
                 await stream.open()  # the head is what HEAD asked for: the generator stops here
@@ -131,7 +133,6 @@ def _streaming(fn: Callable[..., Any], arity: int) -> Handler:
             await stream.send_item(first)  # the head goes out with the first item
             await _send_the_rest(generator, stream)
         finally:
-            grace.cancel()
             # Runs the generator's `finally` when the client left (cancellation) or on error.
             try:
                 await generator.aclose()  # type: ignore[attr-defined]

@@ -111,6 +111,7 @@ class SSEStream:
             self._opening.exception()  # retrieved: the other opener, if any, sees it when it awaits
             raise
         self._opening.set_result(None)
+        self._opening = None  # `started` answers from now on (another opener holds its own reference)
         if self.request.method == "HEAD":
             await self.close()
         return self
