@@ -24,12 +24,13 @@ import inspect
 import logging
 import os
 from collections.abc import Callable, Iterable
+from time import monotonic_ns
 from typing import Any, overload
 from urllib.parse import quote, urlsplit
 
 from stario.assets import PREFIX, serve_asset
 from stario.compression import Compression
-from stario.context import Context, unknown_attribute_message
+from stario.context import Context, header_value, unknown_attribute_message
 from stario.errors import ClientDisconnected, HTTPError, debug_page, status_phrase
 from stario.handlers import Handler, Middleware, adapt, answer
 from stario.relay import start_relays, stop_relays
@@ -38,7 +39,7 @@ from stario.sessions import SessionCookies, keys_from_env
 from stario.shutdown import OpenStreams, chain_stop_signals
 from stario.state import State
 from stario.staticfiles import StaticFiles
-from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer, parse_traceparent
+from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span, Tracer, request_span
 from stario.tracers import tracer_from_env
 from stario.writer import Writer
 
@@ -116,6 +117,7 @@ class Stario:
     def tracer(self, tracer: Tracer) -> None:
         self._tracer = tracer
         self._quiet = type(tracer) is NoopTracer
+        self._plain_requests = getattr(tracer, "takes_plain_requests", False) is True  # see `Tracer`
 
     # -- building the app ---------------------------------------------------------------------
 
@@ -319,16 +321,20 @@ class Stario:
                 # WebSockets are not part of Stario: refuse the handshake.
                 await send({"type": "websocket.close", "code": 1000})
             return
+        # The request's span: none with the no-op tracer; made now for a tracer that watches
+        # requests as they start; for one that takes plain requests, made only if something asks
+        # for it (`Context.span`), or the request carries a caller's trace to join.
         recording = not self._quiet
-        span = Span("http.request", self.tracer) if recording else NON_RECORDING_SPAN
+        if not recording:
+            span = NON_RECORDING_SPAN
+        elif self._plain_requests:
+            span = None
+        else:
+            span = request_span(self._tracer, scope["method"], scope["path"], header_value(scope, b"traceparent"))
         c = Context(self, scope, receive, send, span)
         w = Writer(c)  # answers through the context, the request's line to the server
-        if recording:
-            span.attributes["http.method"] = c.method  # known now, so live views can show it
-            span.attributes["http.path"] = c.path
-            traceparent = c.raw_header(b"traceparent")
-            if traceparent is not None:
-                _continue_callers_trace(span, traceparent)
+        if span is None and header_value(scope, b"traceparent") is not None:
+            span = c.span
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw_path = scope.get("raw_path") or _raw_path(scope).encode()
@@ -364,18 +370,18 @@ class Stario:
                 await w.finish()
         except asyncio.CancelledError:
             if not c.disconnected and not c.stopping:
-                span.status = "cancelled"
-                span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
+                c.span.status = "cancelled"
+                c.span.event("request.cancelled", cause="the server cancelled it (shutting down?)")
                 raise
             # The client left during a stream, or the server is stopping; either way the handler
             # was cancelled so its `finally` blocks ran. Swallow our own cancellation, end quietly.
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
-            span.status = "cancelled"
+            c.span.status = "cancelled"
             await _quietly(w.finish())
         except ClientDisconnected:
-            span.status = "cancelled"
+            c.span.status = "cancelled"
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 task.uncancel()  # the watcher's cancellation, swallowed by the handler
@@ -387,13 +393,23 @@ class Stario:
                 w.stream.stop_watching()  # whatever happened, leave no task behind
             # 6. The request's span: what was asked, what was answered.
             if recording:
-                attributes = span.attributes
-                if c.route is not None:
-                    attributes["http.route"] = c.route.pattern
-                    attributes["stario.kind"] = c.route.kind
-                attributes["http.status"] = w.status
-                attributes["http.response_bytes"] = w.bytes_sent
-                span.end()
+                if span is None:
+                    span = c.span_if_made()
+                route = c.route
+                status = w.status
+                if span is None and route is not None and status is not None:  # a plain request: its values only
+                    request = (c.started_ns, monotonic_ns(), c.method, c.path, route.pattern, route.kind, status, w.bytes_sent)
+                    self._tracer.on_request(request)  # type: ignore[attr-defined]
+                else:
+                    if span is None:
+                        span = c.span  # no route matched (or no answer): the span says what was asked
+                    attributes = span.attributes
+                    if route is not None:
+                        attributes["http.route"] = route.pattern
+                        attributes["stario.kind"] = route.kind
+                    attributes["http.status"] = status
+                    attributes["http.response_bytes"] = w.bytes_sent
+                    span.end()
 
     async def _answer_error(self, c: Context, w: Writer, exc: Exception) -> None:
         status = exc.status if isinstance(exc, HTTPError) else 500
@@ -568,13 +584,6 @@ def _explain_context_attribute(exc: AttributeError) -> None:
     if text.startswith(prefix) and "'" in text[len(prefix) :]:
         # Python 3.13 adds "and no __dict__ for setting new attributes" after the name.
         exc.args = (unknown_attribute_message(text[len(prefix) :].split("'", 1)[0]),)
-
-
-def _continue_callers_trace(span: Span, traceparent: bytes) -> None:
-    """A request that carries a valid W3C ``traceparent`` joins the caller's trace."""
-    parsed = parse_traceparent(traceparent.decode("latin-1"))
-    if parsed is not None:
-        span.continue_trace(*parsed)
 
 
 def _flush_tracer(tracer: Tracer) -> None:

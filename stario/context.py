@@ -23,6 +23,7 @@ holds all of that, not two, because every object a request makes is paid for on 
 from __future__ import annotations
 
 import asyncio
+import time
 from asyncio import current_task  # by name, so a test can count the calls (see capture_task)
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -36,12 +37,12 @@ from stario.forms import parse_form
 from stario.request_body import read_body
 from stario.sessions import MISSING_KEY_MESSAGE, Session
 from stario.state import State
+from stario.telemetry import Span, request_span
 
 if TYPE_CHECKING:
     from stario.routing import Route
-    from stario.telemetry import Span
 
-__all__ = ["Context", "ClientDisconnected"]
+__all__ = ["Context", "ClientDisconnected", "header_value"]
 
 _NO_VALUES: list[str] = []  # shared and never mutated: most routes have no parameters
 
@@ -56,7 +57,8 @@ class Context:
         "send",
         "method",
         "path",
-        "span",
+        "_span",
+        "started_ns",
         "route",
         "param_values",
         "_task",
@@ -80,7 +82,7 @@ class Context:
         scope: dict[str, Any],
         receive: Any,
         send: Any,
-        span: Span,
+        span: Span | None,
     ) -> None:
         #: The `Stario` app answering (typed loosely: the app module imports this one).
         self.app = app
@@ -90,8 +92,11 @@ class Context:
         self.send = send
         self.method: str = scope["method"]
         self.path: str = scope["path"]
-        #: This request's span (see `stario.telemetry`).
-        self.span = span
+        # This request's span (`span`), or None until something asks for it: see `span`.
+        self._span = span
+        if span is None:
+            #: When the request began (``time.monotonic_ns()``), when its span is made only if asked for.
+            self.started_ns = time.monotonic_ns()
         #: The route that matched, and its parameter values in pattern order (set by the app).
         self.route: Route | None = None
         self.param_values: list[str] = _NO_VALUES
@@ -112,6 +117,28 @@ class Context:
         self._cookies: dict[str, str] | None = None
         self._signals: dict[str, Any] | None = None
         self._locals: Locals | None = None
+
+    # -- its span -----------------------------------------------------------------------------------
+
+    @property
+    def span(self) -> Span:
+        """This request's span (see `stario.telemetry`): add to it with ``c.span.attr(...)``,
+        ``c.span.event(...)`` and ``with c.span.step(...)``.
+
+        With a tracer that takes plain requests without a span (the SQLite and JSON ones: see
+        `stario.telemetry.Tracer`), it is made the first time it is read, timed from the
+        request's start; a request nobody asked the span of costs its tracer a few values only.
+        """
+        span = self._span
+        if span is None:
+            span = request_span(self.app.tracer, self.method, self.path, self.raw_header(b"traceparent"), self.started_ns)
+            self._span = span
+        return span
+
+    def span_if_made(self) -> Span | None:
+        """The request's span if it exists (with every tracer but those taking plain requests, it
+        always does); None if it is made only when asked for, and nothing asked."""
+        return self._span
 
     # -- what came with the request line and headers ---------------------------------------------
 
@@ -283,10 +310,7 @@ class Context:
 
         For the few places that need one header without `headers` parsing them all.
         """
-        for key, value in self.scope["headers"]:
-            if key == name:
-                return value
-        return None
+        return header_value(self.scope, name)
 
     def capture_task(self) -> None:
         """Note the task answering this request; called from that task, before a stream starts.
@@ -334,3 +358,12 @@ def unknown_attribute_message(name: str) -> str:
         f"Context has no attribute {name!r}. Values for one request go in c.locals: "
         f"c.locals.{name} = ... in a middleware, c.locals.{name} in the handler"
     )
+
+
+def header_value(scope: dict[str, Any], name: bytes) -> bytes | None:
+    """The first value of header ``name`` (lowercase bytes, as ASGI gives names) in an ASGI
+    ``scope``, or None: `Context.raw_header`, for the app before it has a context."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None

@@ -70,13 +70,15 @@ class SSEStream:
     """An open SSE response. Write events with its methods; ``close()`` (or ``async with``) ends it."""
 
     __slots__ = (
-        "writer", "request", "heartbeat", "started", "closed", "events_sent", "held_bytes",
+        "writer", "request", "span", "heartbeat", "started", "closed", "events_sent", "held_bytes",
         "_watcher", "_last_write", "_opening", "_encoder", "_writing", "_held",
     )  # fmt: skip
 
     def __init__(self, writer: ResponseHead, request: Context, *, heartbeat: float | None = 15.0) -> None:
         self.writer = writer
         self.request = request
+        #: The request's span, read once: the stream records its events on it.
+        self.span = request.span
         self.heartbeat = heartbeat
         self.started = False
         self.closed = False
@@ -235,7 +237,7 @@ class SSEStream:
         self.writer.bytes_sent += len(data)
         self._held.append(data)
         self.held_bytes += len(data)
-        if request.span is not NON_RECORDING_SPAN:
+        if self.span is not NON_RECORDING_SPAN:
             self._record(data, kind, event, count)
 
     async def flush(self) -> None:
@@ -272,13 +274,13 @@ class SSEStream:
             self._check_open()  # raises, saying which
         self.events_sent = count = self.events_sent + 1
         self.writer.bytes_sent += len(data)
-        if request.span is not NON_RECORDING_SPAN:
+        if self.span is not NON_RECORDING_SPAN:
             self._record(data, kind, event, count)
 
     def _record(self, data: bytes, kind: str, event: Event | None, count: int) -> None:
         """Put event number ``count`` on the request's span: its count and bytes always, the
         first events in full, after that one in `SSE_EVENT_SAMPLE`."""
-        span = self.request.span
+        span = self.span
         attributes = span.attributes
         attributes["sse.events"] = count
         attributes["sse.bytes"] = attributes.get("sse.bytes", 0) + len(data)

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 __all__ = [
     "Span", "SpanEvent", "Tracer", "NoopTracer", "NonRecordingSpan", "NON_RECORDING_SPAN", "parse_traceparent",
-    "REMOTE_PARENT", "WALL_CLOCK_OFFSET_NS",
+    "REMOTE_PARENT", "WALL_CLOCK_OFFSET_NS", "PlainRequest", "request_span", "new_root_ids",
 ]  # fmt: skip
 
 REMOTE_PARENT = "trace.remote_parent"
@@ -58,13 +58,35 @@ _ID_CLOCK_OFFSET_NS = min(max(0, WALL_CLOCK_OFFSET_NS), 1 << 63)
 
 
 class Tracer(Protocol):
-    """Receives spans as they start and end. Must never block the caller."""
+    """Receives spans as they start and end. Must never block the caller.
+
+    A tracer that only writes spans once they end (the SQLite and JSON ones) may also say
+    ``takes_plain_requests = True`` and have an ``on_request(request)`` method: the app then makes
+    a request's span only when something asks for it (``c.span``: a handler adding to it, a
+    stream, an error, a caller's ``traceparent``) and hands every other request to
+    ``on_request`` as a `PlainRequest`, the values its span would have had. Most requests are
+    plain, and a span object, its ids and its dictionary cost more than the few values.
+    """
 
     def on_start(self, span: Span) -> None:
         """Called when a span starts."""
 
     def on_end(self, span: Span) -> None:
         """Called when a span ends."""
+
+
+PlainRequest = tuple[int, int, str, str, str, str, int, int]
+"""A request no one asked the span of, as the app hands it to ``Tracer.on_request``:
+``(start_ns, end_ns, method, path, route, kind, status, response_bytes)``, the times monotonic as
+a span's. It stands for a root ``http.request`` span with status ``ok``, no events and the six
+attributes ``http.method``, ``http.path``, ``http.route``, ``stario.kind``, ``http.status`` and
+``http.response_bytes``; a writer makes its ids with `new_root_ids`."""
+
+
+def new_root_ids(start_ns: int) -> tuple[int, int]:
+    """``(trace_id, span_id)`` for a new root span that started at ``start_ns`` (monotonic), made
+    as `Span` makes them: the trace id ordered by time (see above), the span id random."""
+    return (start_ns + _ID_CLOCK_OFFSET_NS) << 64 | _bits(64), _bits(64)
 
 
 class NoopTracer:
@@ -110,13 +132,14 @@ class Span:
         "error",
     )
 
-    def __init__(self, name: str, tracer: Tracer, parent: Span | None = None) -> None:
+    def __init__(self, name: str, tracer: Tracer, parent: Span | None = None, *, start_ns: int | None = None) -> None:
         self.name = name
         self.tracer = tracer
         self.span_id = _bits(64)
-        self.start_ns = start = time.monotonic_ns()
+        # ``start_ns``: a span made after the work began (a request's, when first asked for).
+        self.start_ns = start = time.monotonic_ns() if start_ns is None else start_ns
         if parent is None:
-            self.trace_id = (start + _ID_CLOCK_OFFSET_NS) << 64 | _bits(64)  # ordered by time (see above)
+            self.trace_id = (start + _ID_CLOCK_OFFSET_NS) << 64 | _bits(64)  # ordered by time, as `new_root_ids`
             self.parent_id = None
         else:
             self.trace_id = parent.trace_id
@@ -283,6 +306,22 @@ class NonRecordingSpan(Span):
 
 
 NON_RECORDING_SPAN = NonRecordingSpan()
+
+
+def request_span(tracer: Tracer, method: str, path: str, traceparent: bytes | None = None, start_ns: int | None = None) -> Span:
+    """A request's root span, ``http.request`` with its method and path, joined to the caller's
+    trace when ``traceparent`` (the header's value) is a valid one; started at ``start_ns``
+    (monotonic), or now."""
+    # Keyword arguments make a slower call: only a span made late passes one.
+    span = Span("http.request", tracer) if start_ns is None else Span("http.request", tracer, start_ns=start_ns)
+    attributes = span.attributes
+    attributes["http.method"] = method  # known now, so live views can show it
+    attributes["http.path"] = path
+    if traceparent is not None:
+        parsed = parse_traceparent(traceparent.decode("latin-1"))
+        if parsed is not None:
+            span.continue_trace(*parsed)
+    return span
 
 
 def parse_traceparent(value: str) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from stario import Command, Query, Stario
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span
@@ -185,3 +186,99 @@ def test_trace_ids_start_with_the_time_so_later_traces_sort_later():
     child = first.step("db.query")
     assert (child.trace_id, child.parent_id) == (first.trace_id, first.span_id)
     assert len(first.traceparent.split("-")[1]) == 32
+
+
+class PlainTracer(ListTracer):
+    """Takes plain requests without a span, as the SQLite and JSON tracers do."""
+
+    takes_plain_requests = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain: list[tuple] = []
+
+    def on_request(self, request: tuple) -> None:
+        self.plain.append(request)
+
+
+def call(app: Stario, method: str = "GET", path: str = "/", headers: list | None = None) -> list[dict]:
+    """One request straight through ASGI (the test client records spans, so it is not used here)."""
+    sent: list[dict] = []
+
+    async def receive():
+        if not sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(60)  # a stream's watcher waits here until the test ends the loop
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
+        "headers": headers or [],
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_a_plain_request_reaches_a_tracer_that_takes_them_as_its_values_without_a_span():
+    async def hello(c, w):
+        w.text("Hello")
+
+    tracer = PlainTracer()
+    before = time.monotonic_ns()
+    sent = call(Stario(Query("/", hello), tracer=tracer))
+    after = time.monotonic_ns()
+    assert sent[0]["status"] == 200
+    assert tracer.started == tracer.ended == [], "a request nobody asked the span of made one"
+    ((start, end, *values),) = tracer.plain
+    assert values == ["GET", "/", "/", "query", 200, 5]
+    assert before <= start <= end <= after
+
+
+def test_a_request_whose_span_is_asked_for_gets_one_timed_from_its_start():
+    read_at = []
+
+    async def show(c, w):
+        await asyncio.sleep(0.01)
+        read_at.append(time.monotonic_ns())
+        c.span.attr("user.id", 7)
+        w.text("ok")
+
+    tracer = PlainTracer()
+    call(Stario(Query("/u", show), tracer=tracer), path="/u")
+    assert tracer.plain == []
+    (span,) = tracer.ended
+    assert tracer.started == [span]
+    assert span.attributes == {
+        "http.method": "GET", "http.path": "/u", "user.id": 7, "http.route": "/u", "stario.kind": "query",
+        "http.status": 200, "http.response_bytes": 2,
+    }  # fmt: skip
+    assert span.start_ns <= read_at[0] - 10_000_000, "the span starts when the request did, not when it was read"
+    assert span.status == "ok" and span.parent_id is None
+
+
+def test_a_request_that_is_not_plain_still_gets_its_whole_span():
+    async def boom(c, w):
+        raise RuntimeError("kaput")
+
+    async def ticks(c):
+        yield "<p id='t'>1</p>"
+
+    async def hello(c, w):
+        w.text("hi")
+
+    app = Stario(Query("/boom", boom), Query("/ticks", ticks), Query("/", hello))
+    caller = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    cases = {
+        "/nothing-here": ([], lambda span: span.attributes["http.status"] == 404 and "http.route" not in span.attributes),
+        "/boom": ([], lambda span: span.status == "error" and "kaput" in span.error),
+        "/ticks": ([], lambda span: span.attributes["sse.events"] == 1 and [e.name for e in span.events] == ["sse"]),
+        "/": ([(b"traceparent", caller)], lambda span: f"{span.trace_id:032x}" == "4bf92f3577b34da6a3ce929d0e0e4736"),
+    }
+    for path, (headers, holds) in cases.items():
+        app.tracer = tracer = PlainTracer()
+        call(app, path=path, headers=headers)
+        assert tracer.plain == [], path
+        (span,) = tracer.ended
+        assert span.name == "http.request" and span.attributes["http.path"] == path and holds(span), path

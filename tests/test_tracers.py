@@ -819,3 +819,86 @@ def test_work_outside_requests_gets_its_own_root_span():
     names = [(s.name, s.parent_id is None) for s in tracer.spans]
     assert names == [("db.delete", False), ("job.cleanup", True)]
     assert tracer.spans[1].attributes == {"removed": 3}
+
+
+plain_values = st.tuples(
+    st.integers(0, 2**62), st.integers(0, 10**12), st.text(max_size=5), st.text(max_size=8), st.text(max_size=5),
+    st.text(max_size=5), st.integers(-2, 10**4), st.integers(-2, 10**12),
+).map(lambda v: (v[0], v[0] + v[1], *v[2:]))  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=plain_values)
+def test_a_plain_request_is_written_as_the_span_it_stands_for(tmp_path: Path, request: tuple):
+    """A request that reaches a writer as its values (`PlainRequest`) gives the line and the row
+    its span would: the same JSON (ids aside), the same attributes, name, status and times, and
+    a trace id that starts with its wall-clock start like any new trace's."""
+    from stario.telemetry import WALL_CLOCK_OFFSET_NS
+    from stario.tracers.background import plain_request_span
+
+    start, end, method, path, route, kind, status, size = request
+    span = plain_request_span(request)
+    out = io.StringIO()
+    JSONTracer(stream=out).write([request])
+    line = json.loads(out.getvalue())
+    expected = json.loads(to_json(span.to_dict()))
+    assert re.fullmatch(r"[0-9a-f]{32}", line["trace_id"]) and re.fullmatch(r"[0-9a-f]{16}", line["span_id"])
+    assert int(line["trace_id"][:16], 16) == start + WALL_CLOCK_OFFSET_NS
+    expected.update(trace_id=line["trace_id"], span_id=line["span_id"])
+    assert line == expected
+
+    tracer = SQLiteTracer(tmp_path / "plain.db")
+    tracer.open()
+    tracer.write([request])
+    tracer.shut()
+    db = sqlite3.connect(tmp_path / "plain.db")
+    db.row_factory = sqlite3.Row
+    (row,) = db.execute("SELECT * FROM spans").fetchall()
+    db.execute("DELETE FROM spans")
+    db.commit()
+    db.close()
+    assert attributes_of(row) == span.attributes
+    assert (row["name"], row["status"], row["parent_id"], row["error"]) == ("http.request", "ok", None, None)
+    assert (row["start_ns"], row["duration_ns"]) == (start + WALL_CLOCK_OFFSET_NS, end - start)
+    assert int(row["trace_id"][:16], 16) == start + WALL_CLOCK_OFFSET_NS
+
+
+def test_an_app_writes_its_plain_requests_to_the_trace_file_without_making_their_spans(tmp_path: Path, monkeypatch):
+    """Straight through ASGI, as a server calls it (the test client records spans itself)."""
+    made = []
+    real_init = Span.__init__
+    monkeypatch.setattr(Span, "__init__", lambda self, *a, **k: made.append(a[0]) or real_init(self, *a, **k))
+
+    async def greet(c, w):
+        w.text(f"hello {c.params['name']}")
+
+    async def annotated(c, w):
+        c.span.attr("user.id", 3)
+        w.text("ok")
+
+    tracer = SQLiteTracer(tmp_path / "app.db")
+    app = Stario(Query("/hello/{name}", greet), Query("/annotated", annotated), tracer=tracer)
+
+    async def run() -> None:
+        for path in ["/hello/ada", "/hello/bob", "/annotated"]:
+            scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"", "headers": []}
+
+            async def receive():
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(message):
+                pass
+
+            await app(scope, receive, send)
+
+    asyncio.run(run())
+    tracer.close()
+    assert made == ["http.request"], "only the request whose handler asked for its span made one"
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.row_factory = sqlite3.Row
+    rows = db.execute("SELECT * FROM spans ORDER BY start_ns").fetchall()
+    assert [(row["path"], row["route"], row["http_status"], row["response_bytes"]) for row in rows] == [
+        ("/hello/ada", "/hello/{name}", 200, 9), ("/hello/bob", "/hello/{name}", 200, 9), ("/annotated", "/annotated", 200, 2),
+    ]  # fmt: skip
+    assert attributes_of(rows[2])["user.id"] == 3
+    assert len({row["trace_id"] for row in rows}) == 3

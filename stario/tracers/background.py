@@ -5,9 +5,15 @@ own drains the queue every `BackgroundTracer.interval` seconds and writes the ba
 queue is full the span is dropped and counted (``tracer.dropped``), because a slow disk must not
 slow the site down; `close` says on stderr how many were lost.
 
+A background tracer takes plain requests without a span (``takes_plain_requests``: see
+`stario.telemetry.Tracer`): most requests reach the queue as a `PlainRequest`, a tuple of eight
+values, and only the others as a span.
+
 A writer provides three methods, all called on the writer thread: `open`, `write` (a batch of
-spans) and `shut`. `to_json` is the compact JSON the writers put spans' values in;
-`request_values` tells a plain request's span, which they write from a template of their own.
+spans and plain requests) and `shut`. `to_json` is the compact JSON the writers put spans'
+values in; `plain_request` gives what a plain request's row or line holds, whether it came as a
+`PlainRequest` or as a span that is one (`request_values`), which the writers write from a
+template of their own; `plain_request_span` turns a `PlainRequest` back into its span.
 """
 
 from __future__ import annotations
@@ -22,9 +28,9 @@ from collections.abc import Callable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from stario.telemetry import Span
+from stario.telemetry import NoopTracer, PlainRequest, Span, new_root_ids
 
-__all__ = ["BackgroundTracer", "to_json", "request_values"]
+__all__ = ["BackgroundTracer", "to_json", "request_values", "plain_request", "plain_request_span"]
 
 
 _REPORT_EVERY = 10.0  # seconds between reports of dropped spans while running
@@ -42,7 +48,7 @@ class BackgroundTracer:
         self.written = 0
         self._dropped_told = 0
         self._last_report = 0.0
-        self._queue: deque[Span] = deque()
+        self._queue: deque[Span | PlainRequest] = deque()
         self._writing = False  # a batch has left the queue but is not written yet
         self._wake = threading.Event()  # set to drain now rather than at the next interval
         self._drained = threading.Condition()  # notified after every drain, for `flush`
@@ -50,10 +56,13 @@ class BackgroundTracer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
+    takes_plain_requests = True
+    """Plain requests come as a `PlainRequest`, not a span (see `stario.telemetry.Tracer`)."""
+
     def on_start(self, span: Span) -> None:
         """Starts are not written."""
 
-    def on_end(self, span: Span) -> None:
+    def on_end(self, span: Span | PlainRequest) -> None:
         """Queue the span for the writer thread (dropped, and counted, when the queue is full)."""
         if len(self._queue) >= self.max_queue:
             self.dropped += 1
@@ -61,6 +70,8 @@ class BackgroundTracer:
         self._queue.append(span)
         if self._thread is None:
             self._start_thread()
+
+    on_request = on_end  # a plain request goes in the same queue: `write` tells them apart
 
     def _start_thread(self) -> None:
         with self._lock:
@@ -134,8 +145,8 @@ class BackgroundTracer:
     def open(self) -> None:
         """Prepare to write."""
 
-    def write(self, spans: list[Span]) -> None:  # pragma: no cover - overridden
-        """Write a batch of spans."""
+    def write(self, spans: list[Span | PlainRequest]) -> None:  # pragma: no cover - overridden
+        """Write a batch of spans and plain requests (in the order they ended)."""
         raise NotImplementedError
 
     def shut(self) -> None:
@@ -192,3 +203,34 @@ def request_values(span: Span) -> tuple[str, str, str, str, int, int] | None:
     ):  # fmt: skip
         return None
     return method, path, route, kind, status, size
+
+
+PlainValues = tuple[int, int, int, int, str, str, str, str, int, int]
+"""``(trace_id, span_id, start_ns, duration_ns, method, path, route, kind, status, response_bytes)``."""
+
+
+def plain_request(item: Span | PlainRequest) -> PlainValues | None:
+    """What a plain request's row or line holds, ``start_ns`` monotonic; None for a span that is
+    not a plain request. A `PlainRequest` gets its ids here (`new_root_ids`)."""
+    if type(item) is tuple:
+        start, end, method, path, route, kind, status, size = item
+        trace_id, span_id = new_root_ids(start)
+        return trace_id, span_id, start, end - start, method, path, route, kind, status, size
+    values = request_values(item)  # type: ignore[arg-type]
+    if values is None:
+        return None
+    return (item.trace_id, item.span_id, item.start_ns, item.end_ns - item.start_ns, *values)  # type: ignore[union-attr,operator]
+
+
+def plain_request_span(request: PlainRequest) -> Span:
+    """The ended span a `PlainRequest` stands for (with ids of its own), for a writer that needs
+    the object: a value its template cannot hold."""
+    start, end, method, path, route, kind, status, size = request
+    span = Span("http.request", NoopTracer(), start_ns=start)
+    span.attributes.update(
+        {"http.method": method, "http.path": path, "http.route": route, "stario.kind": kind,
+         "http.status": status, "http.response_bytes": size}
+    )  # fmt: skip
+    span.end_ns = end
+    span.status = "ok"
+    return span

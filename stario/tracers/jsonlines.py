@@ -9,10 +9,10 @@ and the duration in nanoseconds, attributes, and events with their offset from t
 
 Chosen with ``STARIO_TRACER=json`` (stdout) or ``STARIO_TRACER=json:spans.jsonl`` (appends).
 
-Most spans are plain requests (see `request_values`: a root ``http.request`` span, ``ok``, with
-no error, no events and just the six attributes the app sets): their line is filled into a
-template (`_request_line`), the same JSON for some 40% of the cost of building the dictionary
-and encoding it.
+Most requests are plain (see `plain_request`: a root ``http.request`` span, ``ok``, with no
+error, no events and just the six attributes the app sets), and most reach the tracer as a
+`PlainRequest` rather than a span: their line is filled into a template (`_request_line`), the
+same JSON for some 40% of the cost of building the dictionary and encoding it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import sys
 from json.encoder import encode_basestring as _quoted  # type: ignore[attr-defined]
 from typing import IO, Any
 
-from stario.telemetry import WALL_CLOCK_OFFSET_NS, Span
-from stario.tracers.background import BackgroundTracer, request_values, to_json
+from stario.telemetry import WALL_CLOCK_OFFSET_NS, PlainRequest, Span
+from stario.tracers.background import BackgroundTracer, plain_request, to_json
 
 __all__ = ["JSONTracer"]
 
@@ -42,10 +42,10 @@ class JSONTracer(BackgroundTracer):
         if self.path is not None:
             self._file = open(self.path, "a", encoding="utf-8")
 
-    def write(self, spans: list[Span]) -> None:
-        """Write one line per span (ended spans, as `on_end` queues them) and flush."""
+    def write(self, spans: list[Span | PlainRequest]) -> None:
+        """Write one line per span or plain request (as `on_end` and `on_request` queue them) and flush."""
         out = self._file or self._stream or sys.stdout
-        out.write("".join([(_request_line(span) or to_json(span.to_dict())) + "\n" for span in spans]))
+        out.write("".join([(_request_line(span) or to_json(span.to_dict())) + "\n" for span in spans]))  # type: ignore[union-attr]
         out.flush()
 
     def shut(self) -> None:
@@ -54,15 +54,15 @@ class JSONTracer(BackgroundTracer):
             self._file.close()
 
 
-def _request_line(span: Span) -> str | None:
+def _request_line(span: Span | PlainRequest) -> str | None:
     """A plain request's line, from a template (the JSON of `Span.to_dict`); None for any other span."""
-    values = request_values(span)
+    values = plain_request(span)
     if values is None:
         return None
-    method, path, route, kind, status, size = values
+    trace_id, span_id, start, duration, method, path, route, kind, status, size = values
     return (
-        f'{{"name":"http.request","trace_id":"{span.trace_id.to_bytes(16, "big").hex()}","span_id":"{span.span_id.to_bytes(8, "big").hex()}",'
-        f'"parent_id":null,"start_ns":{span.start_ns + WALL_CLOCK_OFFSET_NS},"duration_ns":{span.end_ns - span.start_ns},'
+        f'{{"name":"http.request","trace_id":"{trace_id.to_bytes(16, "big").hex()}","span_id":"{span_id.to_bytes(8, "big").hex()}",'
+        f'"parent_id":null,"start_ns":{start + WALL_CLOCK_OFFSET_NS},"duration_ns":{duration},'
         f'"status":"ok","error":null,"attributes":{{"http.method":{_quoted(method)},'
         f'"http.path":{_quoted(path)},"http.route":{_quoted(route)},"stario.kind":{_quoted(kind)},'
         f'"http.status":{status},"http.response_bytes":{size}}},"events":[]}}'

@@ -15,8 +15,8 @@ import os
 import sqlite3
 from typing import Any
 
-from stario.telemetry import WALL_CLOCK_OFFSET_NS, Span
-from stario.tracers.background import BackgroundTracer, request_values, to_json
+from stario.telemetry import WALL_CLOCK_OFFSET_NS, PlainRequest, Span
+from stario.tracers.background import BackgroundTracer, plain_request, plain_request_span, to_json
 
 __all__ = ["SQLiteTracer", "SCHEMA", "ATTRIBUTE_COLUMNS", "attributes_of", "connect"]
 
@@ -70,7 +70,7 @@ _NAMES = (
 # Rows go in by one of two shapes of VALUES. Python's sqlite3 binds None several times slower
 # than a number (it looks for an adapter for None every time: about 3,200 CPU instructions), so
 # neither shape binds None:
-# - a plain request (see `request_values`), most of the rows, binds only what it has and writes
+# - a plain request (see `plain_request`), most of the rows, binds only what it has and writes
 #   the rest as constants: its name and status too (text costs about 900 instructions to bind,
 #   as sqlite3 copies it);
 # - any other span sends an empty column as '' (text) or -1 (number), turned into NULL by NULLIF
@@ -107,8 +107,9 @@ class SQLiteTracer(BackgroundTracer):
         """Open (or create) the file in WAL mode with the schema."""
         self._db = connect(self.path)
 
-    def write(self, spans: list[Span]) -> None:
-        """Insert a batch of ended spans (as `on_end` queues them) in one transaction, up to 256 rows per statement."""
+    def write(self, spans: list[Span | PlainRequest]) -> None:
+        """Insert a batch of ended spans and plain requests (as `on_end` and `on_request` queue
+        them) in one transaction, up to 256 rows per statement."""
         requests: list[Any] = []
         others: list[Any] = []
         worker = os.getpid()
@@ -117,7 +118,7 @@ class SQLiteTracer(BackgroundTracer):
             if row is not None:
                 requests.extend(row)
             else:
-                others.extend(_row(span, worker))
+                others.extend(_row(span if type(span) is not tuple else plain_request_span(span), worker))
         assert self._db is not None
         with self._db:
             _insert(self._db, _REQUEST_ROW, requests)
@@ -141,19 +142,19 @@ def _insert(db: sqlite3.Connection, shape: str, values: list[Any]) -> None:
             left -= rows
 
 
-def _request_row(span: Span, worker: int) -> tuple[Any, ...] | None:
+def _request_row(span: Span | PlainRequest, worker: int) -> tuple[Any, ...] | None:
     """The row of a plain request in `_REQUEST_ROW`'s shape, or None when the span is not one."""
-    values = request_values(span)
+    values = plain_request(span)
     if values is None:
         return None
-    method, path, route, kind, status, size = values
+    trace_id, span_id, start, duration, method, path, route, kind, status, size = values
     if not (method and path and route and kind and status > _NO_NUMBER and size > _NO_NUMBER):
         return None  # '' or -1 would read back as NULL (see `_is_text`): the other shape keeps them
     return (
-        span.span_id.to_bytes(8, "big").hex(),
-        span.trace_id.to_bytes(16, "big").hex(),
-        span.start_ns + WALL_CLOCK_OFFSET_NS,  # `Span.wall_start_ns`, without the property's call
-        span.end_ns - span.start_ns,  # an ended span: its duration
+        span_id.to_bytes(8, "big").hex(),
+        trace_id.to_bytes(16, "big").hex(),
+        start + WALL_CLOCK_OFFSET_NS,  # `Span.wall_start_ns`, without the property's call
+        duration,
         method,
         path,
         route,
