@@ -902,3 +902,36 @@ def test_an_app_writes_its_plain_requests_to_the_trace_file_without_making_their
     ]  # fmt: skip
     assert attributes_of(rows[2])["user.id"] == 3
     assert len({row["trace_id"] for row in rows}) == 3
+
+
+def test_several_writers_at_once_take_plain_requests_too_unless_one_watches_requests_start(tmp_path: Path):
+    """``STARIO_TRACER=sqlite,json`` hands both writers a plain request's values; with ``memory``
+    among them, every request makes its span, which the memory tracer keeps."""
+    writers = tracer_from_env(f"sqlite:{tmp_path / 'a.db'},json:{tmp_path / 'a.jsonl'}")
+    with_memory = tracer_from_env(f"sqlite:{tmp_path / 'b.db'},memory")
+    assert isinstance(writers, MultiTracer) and writers.takes_plain_requests is True
+    assert isinstance(with_memory, MultiTracer) and with_memory.takes_plain_requests is False
+
+    async def hello(c, w):
+        w.text("hi")
+
+    for tracer in (writers, with_memory):
+        app = Stario(Query("/", hello), tracer=tracer)
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            pass
+
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+        asyncio.run(app(scope, receive, send))
+        tracer.close()
+    lines = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert [(line["name"], line["attributes"]["http.status"]) for line in lines] == [("http.request", 200)]
+    for name in ("a.db", "b.db"):
+        db = sqlite3.connect(tmp_path / name)
+        assert db.execute("SELECT name, path, http_status FROM spans").fetchall() == [("http.request", "/", 200)]
+        db.close()
+    memory = next(t for t in with_memory.tracers if isinstance(t, MemoryTracer))
+    assert [span.name for span in memory.spans] == ["http.request"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from stario.telemetry import NoopTracer, Span, Tracer
+from stario.telemetry import NoopTracer, PlainRequest, Span, Tracer
 from stario.tracers.background import BackgroundTracer
 from stario.tracers.jsonlines import JSONTracer
 from stario.tracers.memory import MemoryTracer, SpanFeed
@@ -47,10 +47,18 @@ __all__ = [
 
 
 class MultiTracer:
-    """Hands every span to several tracers."""
+    """Hands every span to several tracers (and plain requests, when they all take them)."""
 
     def __init__(self, tracers: Iterable[Tracer]) -> None:
         self.tracers = list(tracers)
+        #: True when every tracer takes plain requests without a span (``sqlite,json``): see
+        #: `stario.telemetry.Tracer`. One that watches requests start (``memory``) needs the spans.
+        self.takes_plain_requests = all(getattr(tracer, "takes_plain_requests", False) is True for tracer in self.tracers)
+
+    def on_request(self, request: PlainRequest) -> None:
+        """Hand a plain request to every tracer (when they all take them)."""
+        for tracer in self.tracers:
+            tracer.on_request(request)  # type: ignore[attr-defined]
 
     def on_start(self, span: Span) -> None:
         """Tell every tracer."""
