@@ -400,6 +400,7 @@ class Stario:
                 if span is None and route is not None and status is not None:  # a plain request: its values only
                     request = (c.started_ns, monotonic_ns(), c.method, c.path, route.pattern, route.kind, status, w.bytes_sent)
                     self._tracer.on_request(request)  # type: ignore[attr-defined]
+                    c.span_handed_over()
                 else:
                     if span is None:
                         span = c.span  # no route matched (or no answer): the span says what was asked

@@ -37,7 +37,7 @@ from stario.forms import parse_form
 from stario.request_body import read_body
 from stario.sessions import MISSING_KEY_MESSAGE, Session
 from stario.state import State
-from stario.telemetry import Span, request_span
+from stario.telemetry import NON_RECORDING_SPAN, Span, request_span
 
 if TYPE_CHECKING:
     from stario.routing import Route
@@ -95,7 +95,7 @@ class Context:
         # This request's span (`span`), or None until something asks for it: see `span`.
         self._span = span
         if span is None:
-            #: When the request began (``time.monotonic_ns()``), when its span is made only if asked for.
+            # When the request began (monotonic ns): set only when its span is made if asked for.
             self.started_ns = time.monotonic_ns()
         #: The route that matched, and its parameter values in pattern order (set by the app).
         self.route: Route | None = None
@@ -139,6 +139,12 @@ class Context:
         """The request's span if it exists (with every tracer but those taking plain requests, it
         always does); None if it is made only when asked for, and nothing asked."""
         return self._span
+
+    def span_handed_over(self) -> None:
+        """The request went to its tracer as a plain request (its record is written): `span`,
+        read after that (work the handler left running), is `NON_RECORDING_SPAN`, which keeps
+        nothing, rather than a second span of the same request that nothing would end."""
+        self._span = NON_RECORDING_SPAN
 
     # -- what came with the request line and headers ---------------------------------------------
 

@@ -401,13 +401,22 @@ class SSEStream:
         if self._encoder is not None:
             data = self._encoder.compress(data)  # and flushed: the browser gets every event now
         self._last_write = time.monotonic()
-        sending = self.request.send({"type": "http.response.body", "body": data, "more_body": True}).__await__()
-        # A `for` drives it: a send that finishes at once ends the loop without the StopIteration
-        # object (and traceback) that `sending.send(None)` would make for every write.
-        for blocked_on in sending:
-            self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
-            writing.add_done_callback(_retrieve)
-            return
+        awaitable = self.request.send({"type": "http.response.body", "body": data, "more_body": True})
+        sending = awaitable.__await__()
+        if type(awaitable) is types.CoroutineType:
+            # A `for` drives it: a send that finishes at once ends the loop without the
+            # StopIteration object (and traceback) that `next` would make for every write.
+            for blocked_on in sending:
+                break
+            else:
+                return
+        else:  # another awaitable (a Future; an extension's object, maybe without `__iter__`)
+            try:
+                blocked_on = next(sending)
+            except StopIteration:
+                return
+        self._writing = writing = asyncio.ensure_future(self._finish_write(sending, blocked_on))
+        writing.add_done_callback(_retrieve)
 
     async def _wait_for_writes(self) -> None:
         """Wait until no write of the stream is under way; raises a failed write's error."""

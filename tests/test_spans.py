@@ -282,3 +282,57 @@ def test_a_request_that_is_not_plain_still_gets_its_whole_span():
         assert tracer.plain == [], path
         (span,) = tracer.ended
         assert span.name == "http.request" and span.attributes["http.path"] == path and holds(span), path
+
+
+def test_a_span_read_after_a_plain_request_was_handed_over_keeps_nothing():
+    """Work a handler leaves running may read ``c.span`` after the response: the request's record
+    is written already, so it gets the span that keeps nothing, not a second unended span."""
+    late = {}
+
+    async def hello(c, w):
+        async def afterwards():
+            await asyncio.sleep(0.01)
+            with c.span.step("send-email") as step:
+                late["recording"] = step.recording
+
+        late["task"] = asyncio.ensure_future(afterwards())
+        w.text("hi")
+
+    tracer = PlainTracer()
+    app = Stario(Query("/", hello), tracer=tracer)
+
+    async def run():
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            pass
+
+        await app(scope, receive, send)
+        await late["task"]
+
+    asyncio.run(run())
+    assert len(tracer.plain) == 1 and tracer.started == tracer.ended == []
+    assert late["recording"] is False
+
+
+def test_a_writer_that_wants_spans_gets_spans():
+    """Only the SQLite and JSON writers take plain requests; a `BackgroundTracer` of another kind
+    (the OTLP exporter, one of the app's own) is handed spans, as its `write` expects."""
+    from stario.tracers import BackgroundTracer, JSONTracer, SQLiteTracer
+    from stario.tracers.otlp import OTLPTracer
+
+    class Mine(BackgroundTracer):
+        def write(self, spans):
+            pass
+
+    assert (JSONTracer.takes_plain_requests, SQLiteTracer.takes_plain_requests) == (True, True)
+    for tracer in (OTLPTracer("http://127.0.0.1:9/v1/traces"), Mine()):
+        tracer._thread = object()  # nothing drains the queue: the test reads it
+        async def hello(c, w):
+            w.text("hi")
+
+        call(Stario(Query("/", hello), tracer=tracer))
+        assert [type(item) for item in tracer._queue] == [Span], type(tracer).__name__

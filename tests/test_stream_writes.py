@@ -255,3 +255,38 @@ def test_yielding_none_first_opens_nothing_so_a_later_error_keeps_its_status():
 
     exchange = asyncio.run(run_to_end(feed))
     assert exchange.sent[0]["status"] == 404
+
+
+class ExtensionAwaitable:
+    """What a server written as an extension may give back from ``send``: an awaitable whose
+    iterator has ``__next__`` but no ``__iter__`` nor ``send`` (``await`` needs no more)."""
+
+    def __await__(self):
+        return self
+
+    def __next__(self):
+        raise StopIteration
+
+
+def test_a_send_that_returns_another_kind_of_awaitable_still_writes_every_event():
+    async def feed(c):
+        for n in range(3):
+            yield f"<p id='n'>{n}</p>"
+            await asyncio.sleep(0)
+
+    app = Stario(Query("/", feed))
+    sent: list[dict] = []
+
+    async def receive():
+        if not sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(60)
+
+    def send(message):
+        sent.append(message)
+        return ExtensionAwaitable()
+
+    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
+    asyncio.run(app(scope, receive, send))
+    bodies = [m["body"] for m in sent if m["type"] == "http.response.body"]
+    assert bodies == [frame(f"<p id='n'>{n}</p>") for n in range(3)] + [b""]

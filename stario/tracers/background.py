@@ -5,9 +5,9 @@ own drains the queue every `BackgroundTracer.interval` seconds and writes the ba
 queue is full the span is dropped and counted (``tracer.dropped``), because a slow disk must not
 slow the site down; `close` says on stderr how many were lost.
 
-A background tracer takes plain requests without a span (``takes_plain_requests``: see
-`stario.telemetry.Tracer`): most requests reach the queue as a `PlainRequest`, a tuple of eight
-values, and only the others as a span.
+The SQLite and JSON writers take plain requests without a span (``takes_plain_requests``: see
+`stario.telemetry.Tracer`): most requests reach their queue as a `PlainRequest`, a tuple of
+eight values, and only the others as a span.
 
 A writer provides three methods, all called on the writer thread: `open`, `write` (a batch of
 spans and plain requests) and `shut`. `to_json` is the compact JSON the writers put spans'
@@ -56,8 +56,10 @@ class BackgroundTracer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    takes_plain_requests = True
-    """Plain requests come as a `PlainRequest`, not a span (see `stario.telemetry.Tracer`)."""
+    takes_plain_requests = False
+    """True in a subclass whose `write` takes a `PlainRequest` as well as spans (the SQLite and
+    JSON writers): the app then queues plain requests as their values (`on_request`), not as
+    spans (see `stario.telemetry.Tracer`). False here, so a writer that wants spans gets spans."""
 
     def on_start(self, span: Span) -> None:
         """Starts are not written."""

@@ -31,6 +31,8 @@ __all__ = ["JSONTracer"]
 class JSONTracer(BackgroundTracer):
     """Writes each span as one line of JSON (`Span.to_dict`), to a file or to stdout."""
 
+    takes_plain_requests = True  # `write` takes a `PlainRequest` too (see `BackgroundTracer`)
+
     def __init__(self, path: str | os.PathLike[str] | None = None, stream: IO[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.path = path

@@ -98,6 +98,8 @@ def _insert_rows(shape: str, count: int) -> str:
 class SQLiteTracer(BackgroundTracer):
     """Writes spans to a SQLite file (WAL mode, batched on a background thread); see `SCHEMA`."""
 
+    takes_plain_requests = True  # `write` takes a `PlainRequest` too (see `BackgroundTracer`)
+
     def __init__(self, path: str | os.PathLike[str] = "traces.db", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.path = os.fspath(path)
