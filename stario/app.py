@@ -322,19 +322,19 @@ class Stario:
                 await send({"type": "websocket.close", "code": 1000})
             return
         # The request's span: none with the no-op tracer; made now for a tracer that watches
-        # requests as they start; for one that takes plain requests, made only if something asks
-        # for it (`Context.span`), or the request carries a caller's trace to join.
+        # requests as they start, or when a caller's trace is to be joined; for a tracer that
+        # takes plain requests, otherwise made only if something asks for it (`Context.span`).
         recording = not self._quiet
         if not recording:
             span = NON_RECORDING_SPAN
-        elif self._plain_requests:
-            span = None
         else:
-            span = request_span(self._tracer, scope["method"], scope["path"], header_value(scope, b"traceparent"))
+            traceparent = header_value(scope, b"traceparent")
+            if self._plain_requests and traceparent is None:
+                span = None
+            else:
+                span = request_span(self._tracer, scope["method"], scope["path"], traceparent)
         c = Context(self, scope, receive, send, span)
         w = Writer(c)  # answers through the context, the request's line to the server
-        if span is None and header_value(scope, b"traceparent") is not None:
-            span = c.span
         try:
             # 1. Find the route: by the raw path, so %2F cannot change which route matches.
             raw_path = scope.get("raw_path") or _raw_path(scope).encode()

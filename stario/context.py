@@ -128,10 +128,11 @@ class Context:
         With a tracer that takes plain requests without a span (the SQLite and JSON ones: see
         `stario.telemetry.Tracer`), it is made the first time it is read, timed from the
         request's start; a request nobody asked the span of costs its tracer a few values only.
+        (A request carrying a caller's ``traceparent`` has its span from the start.)
         """
         span = self._span
         if span is None:
-            span = request_span(self.app.tracer, self.method, self.path, self.raw_header(b"traceparent"), self.started_ns)
+            span = request_span(self.app.tracer, self.method, self.path, None, self.started_ns)
             self._span = span
         return span
 

@@ -202,7 +202,13 @@ class PlainTracer(ListTracer):
 
 
 def call(app: Stario, method: str = "GET", path: str = "/", headers: list | None = None) -> list[dict]:
-    """One request straight through ASGI (the test client records spans, so it is not used here)."""
+    """One request straight through ASGI, in a loop of its own (see `answer`)."""
+    return asyncio.run(answer(app, method, path, headers))
+
+
+async def answer(app: Stario, method: str = "GET", path: str = "/", headers: list | None = None) -> list[dict]:
+    """One request straight through ASGI (the test client records spans, so it is not used
+    here): the messages the app sent."""
     sent: list[dict] = []
 
     async def receive():
@@ -217,7 +223,7 @@ def call(app: Stario, method: str = "GET", path: str = "/", headers: list | None
         "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
         "headers": headers or [],
     }  # fmt: skip
-    asyncio.run(app(scope, receive, send))
+    await app(scope, receive, send)
     return sent
 
 
@@ -302,15 +308,7 @@ def test_a_span_read_after_a_plain_request_was_handed_over_keeps_nothing():
     app = Stario(Query("/", hello), tracer=tracer)
 
     async def run():
-        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            pass
-
-        await app(scope, receive, send)
+        await answer(app)
         await late["task"]
 
     asyncio.run(run())

@@ -31,6 +31,7 @@ from stario.tracers.background import to_json
 from stario.tracers.sqlite import ATTRIBUTE_COLUMNS, attributes_of
 from stario.tracers.terminal import TerminalLogHandler
 from tests.servers import free_port, wait_until_up
+from tests.test_spans import call
 
 
 async def hello(c, w):
@@ -879,19 +880,8 @@ def test_an_app_writes_its_plain_requests_to_the_trace_file_without_making_their
     tracer = SQLiteTracer(tmp_path / "app.db")
     app = Stario(Query("/hello/{name}", greet), Query("/annotated", annotated), tracer=tracer)
 
-    async def run() -> None:
-        for path in ["/hello/ada", "/hello/bob", "/annotated"]:
-            scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"", "headers": []}
-
-            async def receive():
-                return {"type": "http.request", "body": b"", "more_body": False}
-
-            async def send(message):
-                pass
-
-            await app(scope, receive, send)
-
-    asyncio.run(run())
+    for path in ["/hello/ada", "/hello/bob", "/annotated"]:
+        call(app, path=path)
     tracer.close()
     assert made == ["http.request"], "only the request whose handler asked for its span made one"
     db = sqlite3.connect(tmp_path / "app.db")
@@ -916,16 +906,7 @@ def test_several_writers_at_once_take_plain_requests_too_unless_one_watches_requ
         w.text("hi")
 
     for tracer in (writers, with_memory):
-        app = Stario(Query("/", hello), tracer=tracer)
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            pass
-
-        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": []}
-        asyncio.run(app(scope, receive, send))
+        call(Stario(Query("/", hello), tracer=tracer))
         tracer.close()
     lines = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert [(line["name"], line["attributes"]["http.status"]) for line in lines] == [("http.request", 200)]

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from stario.telemetry import NoopTracer, PlainRequest, Span, new_root_ids
+from stario.telemetry import NoopTracer, PlainRequest, Span, new_root_ids, request_span
 
 __all__ = ["BackgroundTracer", "to_json", "request_values", "plain_request", "plain_request_span"]
 
@@ -228,11 +228,8 @@ def plain_request_span(request: PlainRequest) -> Span:
     """The ended span a `PlainRequest` stands for (with ids of its own), for a writer that needs
     the object: a value its template cannot hold."""
     start, end, method, path, route, kind, status, size = request
-    span = Span("http.request", NoopTracer(), start_ns=start)
-    span.attributes.update(
-        {"http.method": method, "http.path": path, "http.route": route, "stario.kind": kind,
-         "http.status": status, "http.response_bytes": size}
-    )  # fmt: skip
+    span = request_span(NoopTracer(), method, path, None, start)
+    span.attributes.update({"http.route": route, "stario.kind": kind, "http.status": status, "http.response_bytes": size})
     span.end_ns = end
     span.status = "ok"
     return span
