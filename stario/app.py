@@ -354,7 +354,7 @@ class Stario:
             c.route = route
             c.param_values = values  # c.params names them when first read
             # 2. A Command changes state: refuse it when another site made the browser send it.
-            if route.kind == "command" and not route.cross_site:
+            if route.refuses_cross_site:
                 _refuse_cross_site(c)
             # 3. Run the handler (wrapped in its middleware).
             result = await self._endpoints[route](c, w)
@@ -364,8 +364,9 @@ class Stario:
             #    the writer sends a stream, or a body in pieces, itself.
             messages = w.take_whole_response()
             if messages is not None:
-                await c.send(messages[0])  # through the context, as the writer sends (a middleware may wrap it)
-                await c.send(messages[1])
+                send = c.send  # through the context, as the writer sends (a middleware may wrap it)
+                await send(messages[0])
+                await send(messages[1])
             else:
                 await w.finish()
         except asyncio.CancelledError:

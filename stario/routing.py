@@ -57,6 +57,7 @@ class Route:
         "segments",
         "param_names",
         "cross_site",
+        "refuses_cross_site",
     )
 
     def __init__(
@@ -76,6 +77,8 @@ class Route:
         self.name = name or getattr(handler, "__name__", None)
         self.segments, self.param_names = parse_pattern(pattern)
         self.cross_site = cross_site
+        #: True for a Command that other sites may not make a browser send (the app checks, see `Command`).
+        self.refuses_cross_site = type(self).kind == "command" and not cross_site
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -117,6 +120,7 @@ class Route:
         copy.name = self.name
         copy.segments, copy.param_names = parse_pattern(copy.pattern)
         copy.cross_site = self.cross_site
+        copy.refuses_cross_site = self.refuses_cross_site
         return copy
 
     def __repr__(self) -> str:

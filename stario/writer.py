@@ -184,11 +184,18 @@ class Writer:
             content = content.__html__()
         if not isinstance(content, str):
             raise TypeError(f"w.html() takes a str or something with __html__, got {type(content).__name__}")
-        self._set(content.encode(), _TEXT_HTML, status)
+        if self._state == _EMPTY and status is None:  # the usual case, set here (see `text`)
+            self._body, self._content_type, self._state = content.encode(), _TEXT_HTML, _SET
+        else:
+            self._set(content.encode(), _TEXT_HTML, status)
 
     def text(self, content: str, status: int | None = None) -> None:
         """Answer with plain text."""
-        self._set(str(content).encode(), _TEXT_PLAIN, status)
+        body = str(content).encode()
+        if self._state == _EMPTY and status is None:  # the usual case, set here: a call costs as much
+            self._body, self._content_type, self._state = body, _TEXT_PLAIN, _SET
+        else:
+            self._set(body, _TEXT_PLAIN, status)
 
     def json(self, data: Any, status: int | None = None) -> None:
         """Answer with ``data`` as JSON."""
@@ -330,8 +337,9 @@ class Writer:
         if state > _SET:
             return None
         self._state = _DONE
-        status = self._status or (200 if state == _SET else 204)
-        self._status = status
+        status = self._status
+        if status is None:
+            self._status = status = 200 if state == _SET else 204
         request = self.request
         body = self._body
         if request.app.compression is not None and status not in (204, 206, 304) and self._content_type:
@@ -339,12 +347,12 @@ class Writer:
         if status == 204 or status == 304:
             body = b""
             headers = self.raw_headers(b"", None)
-        elif self._content_type and not self.headers and (request.loaded_session is None or not request.loaded_session.changed):
-            size = len(body)
-            length = _SMALL_LENGTHS[size] if size < _SMALL else str(size).encode()  # inline: the hot path
-            headers = [(b"content-type", self._content_type), (b"content-length", length)]
-        else:
+        elif self.headers or request.loaded_session is not None or not self._content_type:
             headers = self.raw_headers(self._content_type, len(body))
+        else:  # the most common answer, written inline: its type and length only
+            size = len(body)
+            length = _SMALL_LENGTHS[size] if size < _SMALL else (b"content-length", str(size).encode())
+            headers = [(b"content-type", self._content_type), length]
         request.headers_sent = True
         if request.method == "HEAD":
             body = b""
@@ -404,10 +412,10 @@ class Writer:
         await send({"type": "http.response.body", "body": b""})
 
 
-# Content-Length values of small bodies, made once: formatting an int costs about as much as
+# The Content-Length headers of small bodies, made once: formatting an int costs about as much as
 # building both ASGI messages (bench/README.md, "Hello world: where the instructions go").
 _SMALL = 2048
-_SMALL_LENGTHS = tuple(str(n).encode() for n in range(_SMALL))
+_SMALL_LENGTHS = tuple((b"content-length", str(n).encode()) for n in range(_SMALL))
 
 # A header name is an RFC 9110 token: letters, digits and these marks; never a space, a colon
 # or a control character (a CR or LF in a name would split the response).

@@ -388,6 +388,17 @@ def test_a_command_can_opt_out_of_the_cross_site_check():
         assert client.post("/webhook", headers={"sec-fetch-site": "cross-site"}).status == 200
 
 
+def test_mounted_commands_keep_their_cross_site_choice():
+    admin = Stario(Command("/change", change), Command("/webhook", change, cross_site=True))
+    app = Stario()
+    app.mount("/admin", admin)
+    cross_site = {"sec-fetch-site": "cross-site"}
+    with TestClient(app) as client:
+        assert client.post("/admin/change", headers=cross_site).status == 403
+        assert client.post("/admin/change").status == 200
+        assert client.post("/admin/webhook", headers=cross_site).status == 200
+
+
 def test_queries_are_not_subject_to_the_origin_check():
     async def page():
         return "ok"

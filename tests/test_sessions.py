@@ -146,6 +146,20 @@ def test_changing_the_session_after_a_stream_started_is_refused(caplog):
     assert "the session changed after the response's headers were sent" in caplog.text
 
 
+def test_a_session_read_but_not_changed_is_frozen_once_the_response_is_sent():
+    kept = []
+
+    async def reads(c, w):
+        kept.append(c.session)  # read, left unchanged: the response has no cookie to carry
+        w.text("hello")
+
+    with TestClient(Stario(Query("/reads", reads), secret_key=KEY)) as client:
+        response = client.get("/reads")
+    assert response.text == "hello" and "set-cookie" not in response.headers
+    with pytest.raises(RuntimeError, match="after the response's headers were sent"):
+        kept[0]["late"] = True  # work left running that changes it now would be lost silently
+
+
 def test_a_stream_carries_a_session_changed_before_its_first_event():
     async def greet(c):
         c.session["seen"] = True
