@@ -115,9 +115,15 @@ class Stario:
 
     @tracer.setter
     def tracer(self, tracer: Tracer) -> None:
+        plain_requests = getattr(tracer, "takes_plain_requests", False) is True  # see `Tracer`
+        if plain_requests and not callable(getattr(tracer, "on_request", None)):
+            raise TypeError(
+                f"{type(tracer).__name__} says takes_plain_requests = True but has no on_request(request) "
+                "method: the app hands it every request no one asked the span of (see stario.telemetry.Tracer)"
+            )
         self._tracer = tracer
         self._quiet = type(tracer) is NoopTracer
-        self._plain_requests = getattr(tracer, "takes_plain_requests", False) is True  # see `Tracer`
+        self._plain_requests = plain_requests
 
     # -- building the app ---------------------------------------------------------------------
 

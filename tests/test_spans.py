@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from stario import Command, Query, Stario
 from stario.telemetry import NON_RECORDING_SPAN, NoopTracer, Span
 from stario.testing import TestClient
@@ -199,6 +201,17 @@ class PlainTracer(ListTracer):
 
     def on_request(self, request: tuple) -> None:
         self.plain.append(request)
+
+
+def test_a_tracer_that_takes_plain_requests_without_on_request_is_refused_at_once():
+    class Forgetful(ListTracer):
+        takes_plain_requests = True  # but no on_request: every plain request would fail at its end
+
+    with pytest.raises(TypeError, match=r"takes_plain_requests = True but has no on_request\(request\) method"):
+        Stario(tracer=Forgetful())
+    app = Stario()
+    with pytest.raises(TypeError, match="Forgetful"):
+        app.tracer = Forgetful()
 
 
 def call(app: Stario, method: str = "GET", path: str = "/", headers: list | None = None) -> list[dict]:

@@ -901,6 +901,7 @@ def test_several_writers_at_once_take_plain_requests_too_unless_one_watches_requ
     with_memory = tracer_from_env(f"sqlite:{tmp_path / 'b.db'},memory")
     assert isinstance(writers, MultiTracer) and writers.takes_plain_requests is True
     assert isinstance(with_memory, MultiTracer) and with_memory.takes_plain_requests is False
+    assert isinstance(writers.tracers, tuple), "fixed once made: adding one later would leave the choice stale"
 
     async def hello(c, w):
         w.text("hi")

@@ -50,7 +50,8 @@ class MultiTracer:
     """Hands every span to several tracers (and plain requests, when they all take them)."""
 
     def __init__(self, tracers: Iterable[Tracer]) -> None:
-        self.tracers = list(tracers)
+        #: The tracers, fixed once made: whether they all take plain requests is decided here.
+        self.tracers = tuple(tracers)
         #: True when every tracer takes plain requests without a span (``sqlite,json``): see
         #: `stario.telemetry.Tracer`. One that watches requests start (``memory``) needs the spans.
         self.takes_plain_requests = all(getattr(tracer, "takes_plain_requests", False) is True for tracer in self.tracers)
