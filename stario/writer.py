@@ -184,10 +184,11 @@ class Writer:
             content = content.__html__()
         if not isinstance(content, str):
             raise TypeError(f"w.html() takes a str or something with __html__, got {type(content).__name__}")
+        body = content.encode()
         if self._state == _EMPTY and status is None:  # the usual case, set here (see `text`)
-            self._body, self._content_type, self._state = content.encode(), _TEXT_HTML, _SET
+            self._body, self._content_type, self._state = body, _TEXT_HTML, _SET
         else:
-            self._set(content.encode(), _TEXT_HTML, status)
+            self._set(body, _TEXT_HTML, status)
 
     def text(self, content: str, status: int | None = None) -> None:
         """Answer with plain text."""
